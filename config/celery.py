@@ -1,0 +1,11 @@
+"""Celery app: tenant-aware (tenant-schemas-celery) so a task runs in the schema it was sent from."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+from tenant_schemas_celery.app import CeleryApp  # noqa: E402
+
+app = CeleryApp("govoa")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["oa.core", "tenants"])

@@ -1,0 +1,225 @@
+"""Django settings, read from the environment (see docs/operations.md)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import dj_database_url
+
+from config.embedded import BASE_DIR, VAR_DIR, embedded_broker_settings, embedded_database_url
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_bool("OA_DEBUG", False)
+SECRET_KEY = os.environ.get("OA_SECRET_KEY") or "dev-only-insecure-key-change-me-in-production-0123456789"
+# Units are reached as <code>.<OA_BASE_DOMAIN>; the console lives on the base domain itself.
+OA_BASE_DOMAIN = os.environ.get("OA_BASE_DOMAIN", "localhost")
+OA_PUBLIC_PORT = os.environ.get("OA_PUBLIC_PORT", "8000")
+OA_PUBLIC_SCHEME = os.environ.get("OA_PUBLIC_SCHEME", "http")
+ALLOWED_HOSTS = [h for h in os.environ.get("OA_ALLOWED_HOSTS", "").split(",") if h] or [
+    OA_BASE_DOMAIN,
+    f".{OA_BASE_DOMAIN}",
+    "127.0.0.1",
+]
+CSRF_TRUSTED_ORIGINS = [
+    f"{OA_PUBLIC_SCHEME}://{OA_BASE_DOMAIN}:{OA_PUBLIC_PORT}",
+    f"{OA_PUBLIC_SCHEME}://*.{OA_BASE_DOMAIN}:{OA_PUBLIC_PORT}",
+    f"{OA_PUBLIC_SCHEME}://{OA_BASE_DOMAIN}",
+    f"{OA_PUBLIC_SCHEME}://*.{OA_BASE_DOMAIN}",
+]
+
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "channels",
+    "oa.core",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "oa.core",
+    "oa.directory",
+]
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Unit"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_URLCONF = "config.urls_public"
+ROOT_URLCONF = "config.urls_tenant"
+# The prepared, migrated schema that every new unit is cloned from (ADR 0003).
+OA_TEMPLATE_SCHEMA = os.environ.get("OA_TEMPLATE_SCHEMA", "unit_template")
+
+MIDDLEWARE = [
+    # Static assets are the same for every host: served before the unit lookup.
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tenants.middleware.UnitHostMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "oa.core.middleware.SessionTimeoutMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "config" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+DATABASE_URL = os.environ.get("DATABASE_URL") or embedded_database_url()
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("OA_TEST_DATABASE", "test_govoa")
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Cache keys carry the unit's schema (ARCHITECTURE §2).
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        }
+    }
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# --- Celery (config/celery.py reads these with the CELERY_ namespace) ---------------------
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+else:
+    _broker = embedded_broker_settings()
+    CELERY_BROKER_URL = _broker["broker_url"]
+    CELERY_BROKER_TRANSPORT_OPTIONS = _broker["broker_transport_options"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ALWAYS_EAGER = env_bool("OA_CELERY_EAGER", False)
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-sessions": {"task": "oa.core.tasks.purge_expired_sessions", "schedule": 3600.0},
+}
+
+# --- Security (等保 2.0 hygiene; docs/security.md) -----------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "oa.core.security.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "oa.core.security.PasswordHistoryValidator", "OPTIONS": {"remember": 5}},
+]
+OA_LOCKOUT_THRESHOLD = int(os.environ.get("OA_LOCKOUT_THRESHOLD", "5"))
+OA_LOCKOUT_MINUTES = int(os.environ.get("OA_LOCKOUT_MINUTES", "15"))
+# Idle timeout: the session expires after this many seconds without a request.
+OA_IDLE_TIMEOUT_SECONDS = int(os.environ.get("OA_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
+# Absolute timeout: a session ends this long after login, however active.
+OA_ABSOLUTE_TIMEOUT_SECONDS = int(os.environ.get("OA_ABSOLUTE_TIMEOUT_SECONDS", str(12 * 3600)))
+SESSION_COOKIE_AGE = OA_IDLE_TIMEOUT_SECONDS
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("OA_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+OA_DEMO_PASSWORD = os.environ.get("OA_DEMO_PASSWORD", "Demo@2026pass")
+OA_UPLOAD_MAX_BYTES = int(os.environ.get("OA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = OA_UPLOAD_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = OA_UPLOAD_MAX_BYTES
+
+# --- API ----------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "统一电子公文办公平台 API",
+    "DESCRIPTION": "Console (base host) and unit portal (<code>.<base host>) API.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+}
+
+# --- i18n ---------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+STATICFILES_DIRS = [FRONTEND_DIST / "static"] if (FRONTEND_DIST / "static").exists() else []
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = VAR_DIR / "media"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"tenant_context": {"()": "django_tenants.log.TenantContextFilter"}},
+    "formatters": {
+        "unit": {"format": "%(asctime)s %(levelname)s [%(schema_name)s:%(domain_url)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["tenant_context"], "formatter": "unit"}
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("OA_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

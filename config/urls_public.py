@@ -1,0 +1,12 @@
+"""The console host (base domain): provider console API and the SPA."""
+
+from django.urls import include, path
+
+from config.urls_common import api_common, spa
+
+urlpatterns = [
+    *api_common,
+    path("api/", include("api.units.urls")),
+    path("api/", include("api.accounts.urls")),
+    *spa,
+]

@@ -1,0 +1,12 @@
+"""A unit's host (<code>.<base domain>): the unit portal API and the SPA."""
+
+from django.urls import include, path
+
+from config.urls_common import api_common, spa
+
+urlpatterns = [
+    *api_common,
+    path("api/", include("api.portal.urls")),
+    path("api/", include("api.directory.urls")),
+    *spa,
+]

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.db import connection
+
+
+class SessionTimeoutMiddleware:
+    """Absolute session timeout. The idle timeout is the session cookie age, renewed per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            started = request.session.get("oa_login_at")
+            bound = request.session.get("oa_schema")
+            if bound is not None and bound != connection.schema_name:
+                # Defence in depth: sessions live in each unit's schema, but never honour
+                # one that was issued for another unit.
+                logout(request)
+            elif started is None:
+                request.session["oa_login_at"] = int(time.time())
+            elif time.time() - started > settings.OA_ABSOLUTE_TIMEOUT_SECONDS:
+                logout(request)
+        return self.get_response(request)
