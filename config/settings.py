@@ -192,7 +192,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "tenants.modules.UNIT_KIND_CHOICES",
+        "UnitStatusEnum": "tenants.models.Unit.Status",
+        "JobStatusEnum": "tenants.models.Job.Status",
+        "AccountKindEnum": ["provider", "unit"],
+        "HostKindEnum": ["console", "unit"],
+        "JobResultStatusEnum": ["created", "existing", "failed"],
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
 
@@ -205,6 +212,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 STATICFILES_DIRS = [FRONTEND_DIST / "static"] if (FRONTEND_DIST / "static").exists() else []
 WHITENOISE_USE_FINDERS = True
@@ -223,3 +231,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("OA_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Argon2id first (memory-hard, and fast enough that provisioning stays well under a second);
+# older hashes still verify and are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+if os.environ.get("OA_FAST_PASSWORD_HASHER") == "1":
+    # Test runs only: thousands of accounts are created; hashing strength is not under test.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]

@@ -1,14 +1,26 @@
 """URL patterns both hosts share: auth, the schema and its docs, the SPA."""
 
+from django.conf import settings
 from django.urls import include, path, re_path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.spa import spa_index
 
+
+class HostSchemaView(SpectacularAPIView):
+    """The OpenAPI schema of the host asked: the console's or a unit portal's."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        self.urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+        return super().get(request, *args, **kwargs)
+
+
 api_common = [
     path("api/", include("api.auth.urls")),
     path("api/", include("api.audit.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", HostSchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]
 

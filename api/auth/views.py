@@ -6,6 +6,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -66,6 +67,8 @@ class LoginView(APIView):
 
     @extend_schema(request=LoginInput, responses=MeSerializer)
     def post(self, request):
+        # DRF checks CSRF only for signed-in users; a login form needs it too (login CSRF).
+        SessionAuthentication().enforce_csrf(request)
         data = LoginInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = actions.authenticate_credentials(

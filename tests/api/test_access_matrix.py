@@ -1,0 +1,195 @@
+"""Every endpoint, on both hosts, against the people who must be refused.
+
+ENDPOINTS lists every route and method with who may call it; a test checks that the list
+covers every route the URL confs serve, so a new endpoint cannot ship without its refusals.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.views import APIView
+
+from tests.conftest import HULI, SIMING, HostClient
+
+ANON, MEMBER, PROVIDER = "anon", "member", "provider"
+
+# (urlconf, method, path, who may call it: anon | member (any signed-in user) | provider | a permission code)
+CONSOLE_ENDPOINTS = [
+    ("GET", "/api/context/", ANON),
+    ("GET", "/api/auth/csrf/", ANON),
+    ("POST", "/api/auth/login/", ANON),
+    ("POST", "/api/auth/logout/", ANON),
+    ("GET", "/api/auth/me/", MEMBER),
+    ("POST", "/api/auth/password/", MEMBER),
+    ("GET", "/api/auth/tokens/", MEMBER),
+    ("POST", "/api/auth/tokens/", MEMBER),
+    ("DELETE", "/api/auth/tokens/1/", MEMBER),
+    ("GET", "/api/audit-events/", PROVIDER),
+    ("GET", "/api/schema/", ANON),
+    ("GET", "/api/docs/", ANON),
+    ("GET", "/api/units/", PROVIDER),
+    ("POST", "/api/units/", PROVIDER),
+    ("POST", "/api/units/bulk/", PROVIDER),
+    ("GET", "/api/units/siming/", PROVIDER),
+    ("PATCH", "/api/units/siming/", PROVIDER),
+    ("DELETE", "/api/units/siming/", PROVIDER),
+    ("POST", "/api/units/siming/suspend/", PROVIDER),
+    ("POST", "/api/units/siming/resume/", PROVIDER),
+    ("GET", "/api/jobs/1/", PROVIDER),
+    ("GET", "/api/modules/", PROVIDER),
+    ("GET", "/api/unit-kinds/", PROVIDER),
+    ("GET", "/api/provider-accounts/", PROVIDER),
+    ("POST", "/api/provider-accounts/", PROVIDER),
+    ("PATCH", "/api/provider-accounts/1/", PROVIDER),
+]
+UNIT_ENDPOINTS = [
+    ("GET", "/api/context/", ANON),
+    ("GET", "/api/auth/csrf/", ANON),
+    ("POST", "/api/auth/login/", ANON),
+    ("POST", "/api/auth/logout/", ANON),
+    ("GET", "/api/auth/me/", MEMBER),
+    ("POST", "/api/auth/password/", MEMBER),
+    ("GET", "/api/auth/tokens/", MEMBER),
+    ("POST", "/api/auth/tokens/", MEMBER),
+    ("DELETE", "/api/auth/tokens/1/", MEMBER),
+    ("GET", "/api/audit-events/", "audit.view"),
+    ("GET", "/api/schema/", ANON),
+    ("GET", "/api/docs/", ANON),
+    ("GET", "/api/portal/home/", MEMBER),
+    ("GET", "/api/directory/departments/", MEMBER),
+    ("POST", "/api/directory/departments/", "directory.manage"),
+    ("PATCH", "/api/directory/departments/1/", "directory.manage"),
+    ("DELETE", "/api/directory/departments/1/", "directory.manage"),
+    ("GET", "/api/directory/positions/", MEMBER),
+    ("POST", "/api/directory/positions/", "directory.manage"),
+    ("PATCH", "/api/directory/positions/1/", "directory.manage"),
+    ("DELETE", "/api/directory/positions/1/", "directory.manage"),
+    ("GET", "/api/directory/roles/", MEMBER),
+    ("POST", "/api/directory/roles/", "roles.manage"),
+    ("PATCH", "/api/directory/roles/1/", "roles.manage"),
+    ("DELETE", "/api/directory/roles/1/", "roles.manage"),
+    ("GET", "/api/directory/permissions/", MEMBER),
+    ("GET", "/api/directory/staff/", MEMBER),
+    ("POST", "/api/directory/staff/", "directory.manage"),
+    ("POST", "/api/directory/staff/import/", "directory.manage"),
+    ("GET", "/api/directory/staff/1/", MEMBER),
+    ("PATCH", "/api/directory/staff/1/", "directory.manage"),
+    ("POST", "/api/directory/staff/1/reset-password/", "security.manage"),
+    ("POST", "/api/directory/staff/1/unlock/", "security.manage"),
+]
+
+
+def _routes(urlconf: str) -> set[tuple[str, str]]:
+    """(method, route) for every API view the URL conf serves."""
+    out: set[tuple[str, str]] = set()
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                route = prefix + str(p.pattern)
+                view = getattr(p.callback, "cls", None) or getattr(p.callback, "view_class", None)
+                if not route.startswith("api/") or view is None:
+                    continue
+                methods = [m.upper() for m in APIView.http_method_names if m not in ("options", "head", "trace") and hasattr(view, m)]
+                for method in methods:
+                    out.add((method, route))
+
+    walk(get_resolver(urlconf).url_patterns)
+    return out
+
+
+def _normalise(path: str) -> str:
+    parts = path.strip("/").split("/")
+    return "/".join("<id>" if part.isdigit() or part == SIMING else part for part in parts) + "/"
+
+
+def _route_key(route: str) -> str:
+    import re
+
+    return re.sub(r"<[^>]+>", "<id>", route)
+
+
+@pytest.mark.parametrize(("urlconf", "table"), [("config.urls_public", CONSOLE_ENDPOINTS), ("config.urls_tenant", UNIT_ENDPOINTS)])
+def test_every_route_is_in_the_access_matrix(urlconf, table):
+    served = {(m, _route_key(r)) for m, r in _routes(urlconf)}
+    listed = {(m, _normalise(p)) for m, p, _who in table}
+    assert served - listed == set(), f"routes missing from the access matrix: {sorted(served - listed)}"
+    assert listed - served == set(), f"matrix lists routes that are not served: {sorted(listed - served)}"
+
+
+def _call(client: HostClient, method: str, path: str):
+    return getattr(client, method.lower())(path, data={}, format="json")
+
+
+PROTECTED_CONSOLE = [(m, p) for m, p, who in CONSOLE_ENDPOINTS if who != ANON]
+PROTECTED_UNIT = [(m, p) for m, p, who in UNIT_ENDPOINTS if who != ANON]
+UNIT_ADMIN_ONLY = [(m, p, who) for m, p, who in UNIT_ENDPOINTS if who not in (ANON, MEMBER)]
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED_CONSOLE)
+def test_console_refuses_anonymous(console, method, path):
+    assert _call(console, method, path).status_code == 401
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED_CONSOLE)
+def test_console_refuses_a_unit_admins_session(siming_admin, method, path):
+    # The unit admin's session cookie, replayed against the console host, is nobody there.
+    siming_admin.defaults["HTTP_HOST"] = "localhost"
+    response = _call(siming_admin, method, path)
+    assert response.status_code == 401, (path, response.content)
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED_UNIT)
+def test_unit_refuses_anonymous(siming, method, path):
+    assert _call(siming, method, path).status_code == 401
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED_UNIT)
+def test_unit_refuses_another_units_user(huli_outsider, method, path):
+    huli_outsider.defaults["HTTP_HOST"] = f"{SIMING}.localhost"
+    response = _call(huli_outsider, method, path)
+    assert response.status_code == 401, (path, response.content)
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED_UNIT)
+def test_unit_refuses_the_provider(provider, method, path):
+    provider.defaults["HTTP_HOST"] = f"{SIMING}.localhost"
+    assert _call(provider, method, path).status_code == 401
+
+
+@pytest.mark.parametrize(("method", "path", "permission"), UNIT_ADMIN_ONLY)
+def test_unit_refuses_a_colleague_without_the_permission(siming_director, method, path, permission):
+    response = _call(siming_director, method, path)
+    assert response.status_code == 403, (path, response.content)
+    assert response.json()["code"] == "permission_denied"
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED_UNIT)
+def test_unit_refuses_another_units_api_token(db, method, path):
+    outsider = HostClient(HULI).login_as("outsider")
+    token = outsider.post("/api/auth/tokens/", {"name": "集成"}, format="json").json()["token"]
+    stranger = HostClient(SIMING)
+    stranger.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert _call(stranger, method, path).status_code == 401
+
+
+@pytest.mark.parametrize(("method", "path"), [(m, p) for m, p, who in CONSOLE_ENDPOINTS if who == PROVIDER])
+def test_console_refuses_a_unit_api_token(db, method, path):
+    admin = HostClient(SIMING).login_as("admin")
+    token = admin.post("/api/auth/tokens/", {"name": "集成"}, format="json").json()["token"]
+    stranger = HostClient(None)
+    stranger.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert _call(stranger, method, path).status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/api/units/", "/api/provider-accounts/", "/api/modules/"])
+def test_console_routes_do_not_exist_on_a_unit_host(siming_admin, path):
+    assert siming_admin.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/portal/home/", "/api/directory/staff/", "/api/directory/departments/"])
+def test_unit_routes_do_not_exist_on_the_console(provider, path):
+    assert provider.get(path).status_code == 404
