@@ -34,7 +34,9 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
             else:
                 out += _flatten(value, prefix)
     else:
-        out.append({"field": prefix or None, "code": getattr(detail, "code", "invalid"), "detail": str(detail)})
+        out.append(
+            {"field": prefix or None, "code": getattr(detail, "code", "invalid"), "detail": str(detail)}
+        )
     return out
 
 
@@ -55,7 +57,12 @@ def exception_handler(exc, context):
         errors = _flatten(exc.detail)
         first = errors[0] if errors else {"field": None, "code": "invalid", "detail": "输入有误。"}
         label = f"{first['field']}: " if first["field"] else ""
-        response.data = {"code": first["code"], "detail": f"{label}{first['detail']}", "field": first["field"], "errors": errors}
+        response.data = {
+            "code": first["code"],
+            "detail": f"{label}{first['detail']}",
+            "field": first["field"],
+            "errors": errors,
+        }
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = getattr(detail, "code", None) or STATUS_CODES.get(response.status_code, "error")

@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from tenant_schemas_celery.app import CeleryApp  # noqa: E402
+from tenant_schemas_celery.app import CeleryApp
 
 app = CeleryApp("govoa")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -21,8 +21,23 @@ from tenants.provisioning import clone_template_schema, drop_schema
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9]{1,29}$")
 RESERVED_CODES = frozenset(
-    {"public", "www", "api", "admin", "static", "media", "console", "template", "localhost", "mail", "hub",
-     "exchange", "information_schema", "test", "default"}
+    {
+        "public",
+        "www",
+        "api",
+        "admin",
+        "static",
+        "media",
+        "console",
+        "template",
+        "localhost",
+        "mail",
+        "hub",
+        "exchange",
+        "information_schema",
+        "test",
+        "default",
+    }
 )
 
 
@@ -90,7 +105,9 @@ def do_provision_unit(
     if existing is not None:
         if if_exists == "skip" and existing.name == name:
             return ProvisionResult(existing, False, admin_username, None)
-        raise ActionError(ErrorCode.DUPLICATE, f"单位代码“{code}”已被“{existing.name}”使用。", field="code", status=409)
+        raise ActionError(
+            ErrorCode.DUPLICATE, f"单位代码“{code}”已被“{existing.name}”使用。", field="code", status=409
+        )
     generated = admin_password is None
     password = admin_password or generate_password()
     previous = connection.tenant
@@ -133,7 +150,9 @@ def do_provision_unit(
                 ip=ip,
             )
     except IntegrityError as exc:
-        raise ActionError(ErrorCode.DUPLICATE, f"单位代码“{code}”已被使用。", field="code", status=409) from exc
+        raise ActionError(
+            ErrorCode.DUPLICATE, f"单位代码“{code}”已被使用。", field="code", status=409
+        ) from exc
     finally:
         connection.set_tenant(previous) if previous is not None else connection.set_schema_to_public()
     return ProvisionResult(unit, True, admin_username, password if generated else None)
@@ -150,7 +169,14 @@ def do_suspend_unit(unit: Unit, *, acting_user, reason: str, ip: str | None = No
     unit.suspend_reason = reason[:200]
     unit.suspended_at = timezone.now()
     unit.save(update_fields=["status", "suspend_reason", "suspended_at"])
-    record_event("unit.suspended", acting_user=acting_user, target=unit, target_id=unit.code, summary=f"停用单位：{unit.name}（{reason}）", ip=ip)
+    record_event(
+        "unit.suspended",
+        acting_user=acting_user,
+        target=unit,
+        target_id=unit.code,
+        summary=f"停用单位：{unit.name}（{reason}）",
+        ip=ip,
+    )
     return unit
 
 
@@ -162,14 +188,25 @@ def do_resume_unit(unit: Unit, *, acting_user, ip: str | None = None) -> Unit:
     unit.suspend_reason = ""
     unit.suspended_at = None
     unit.save(update_fields=["status", "suspend_reason", "suspended_at"])
-    record_event("unit.resumed", acting_user=acting_user, target=unit, target_id=unit.code, summary=f"启用单位：{unit.name}", ip=ip)
+    record_event(
+        "unit.resumed",
+        acting_user=acting_user,
+        target=unit,
+        target_id=unit.code,
+        summary=f"启用单位：{unit.name}",
+        ip=ip,
+    )
     return unit
 
 
 @transaction.atomic
-def do_update_unit(unit: Unit, *, acting_user, name: str | None = None, modules: list[str] | None = None, ip=None) -> Unit:
+def do_update_unit(
+    unit: Unit, *, acting_user, name: str | None = None, modules: list[str] | None = None, ip=None
+) -> Unit:
     new_name, _kind, new_modules = validate_unit_fields(
-        name=unit.name if name is None else name, kind=unit.kind, modules=unit.modules if modules is None else modules
+        name=unit.name if name is None else name,
+        kind=unit.kind,
+        modules=unit.modules if modules is None else modules,
     )
     changes = {}
     if new_name != unit.name:
@@ -178,7 +215,15 @@ def do_update_unit(unit: Unit, *, acting_user, name: str | None = None, modules:
         changes["modules"] = [unit.modules, new_modules]
     unit.name, unit.modules = new_name, new_modules
     unit.save(update_fields=["name", "modules"])
-    record_event("unit.updated", acting_user=acting_user, target=unit, target_id=unit.code, summary=f"修改单位：{unit.name}", detail=changes, ip=ip)
+    record_event(
+        "unit.updated",
+        acting_user=acting_user,
+        target=unit,
+        target_id=unit.code,
+        summary=f"修改单位：{unit.name}",
+        detail=changes,
+        ip=ip,
+    )
     return unit
 
 
@@ -186,11 +231,20 @@ def do_update_unit(unit: Unit, *, acting_user, name: str | None = None, modules:
 def do_delete_unit(unit: Unit, *, acting_user, confirm: str, ip: str | None = None) -> None:
     """Drop a unit and all its data. The caller must type the unit's code to confirm."""
     if (confirm or "").strip() != unit.code:
-        raise ActionError(ErrorCode.CONFIRMATION_MISMATCH, f"请输入单位代码“{unit.code}”以确认删除。", field="confirm")
+        raise ActionError(
+            ErrorCode.CONFIRMATION_MISMATCH, f"请输入单位代码“{unit.code}”以确认删除。", field="confirm"
+        )
     if unit.is_public:
         raise ActionError(ErrorCode.INVALID, "不能删除平台公共模式。", field="code")
     code, name = unit.code, unit.name
-    record_event("unit.deleted", acting_user=acting_user, target_type="tenants.unit", target_id=code, summary=f"删除单位：{name}（{code}）", ip=ip)
+    record_event(
+        "unit.deleted",
+        acting_user=acting_user,
+        target_type="tenants.unit",
+        target_id=code,
+        summary=f"删除单位：{name}（{code}）",
+        ip=ip,
+    )
     Domain.objects.filter(tenant=unit).delete()
     unit.delete()
     drop_schema(code)
@@ -204,13 +258,23 @@ def do_create_provider_account(
     *, acting_user, username: str, display_name: str, password: str, email: str = "", ip=None
 ):
     assert connection.schema_name == "public"
-    user = create_user_account(username, display_name=display_name, password=password, email=email, is_staff=True)
-    record_event("provider.account_created", acting_user=acting_user, target=user, summary=f"新增平台账户：{display_name}（{username}）", ip=ip)
+    user = create_user_account(
+        username, display_name=display_name, password=password, email=email, is_staff=True
+    )
+    record_event(
+        "provider.account_created",
+        acting_user=acting_user,
+        target=user,
+        summary=f"新增平台账户：{display_name}（{username}）",
+        ip=ip,
+    )
     return user
 
 
 @transaction.atomic
-def do_update_provider_account(user, *, acting_user, display_name: str | None = None, is_active: bool | None = None, ip=None):
+def do_update_provider_account(
+    user, *, acting_user, display_name: str | None = None, is_active: bool | None = None, ip=None
+):
     account = user.account
     if display_name is not None:
         display_name = display_name.strip()

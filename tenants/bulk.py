@@ -10,8 +10,16 @@ from tenants.actions import validate_unit_code, validate_unit_fields
 from tenants.models import Unit
 
 COLUMNS = ("code", "name", "kind", "admin_username", "admin_display_name", "admin_password")
-HEADER_ALIASES = {"代码": "code", "单位代码": "code", "名称": "name", "单位名称": "name", "类型": "kind",
-                  "管理员账号": "admin_username", "管理员姓名": "admin_display_name", "管理员密码": "admin_password"}
+HEADER_ALIASES = {
+    "代码": "code",
+    "单位代码": "code",
+    "名称": "name",
+    "单位名称": "name",
+    "类型": "kind",
+    "管理员账号": "admin_username",
+    "管理员姓名": "admin_display_name",
+    "管理员密码": "admin_password",
+}
 MAX_ROWS = 2000
 
 
@@ -24,13 +32,19 @@ def parse_units_csv(data: bytes) -> list[dict]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ActionError(ErrorCode.FILE_INVALID, "CSV 文件编码无法识别（请使用 UTF-8 或 GBK）。", field="file")
+        raise ActionError(
+            ErrorCode.FILE_INVALID, "CSV 文件编码无法识别（请使用 UTF-8 或 GBK）。", field="file"
+        )
     rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
     if not rows:
         raise ActionError(ErrorCode.FILE_INVALID, "文件中没有数据。", field="file")
     header = [HEADER_ALIASES.get(h.strip(), h.strip().lower()) for h in rows[0]]
     if "code" not in header or "name" not in header:
-        raise ActionError(ErrorCode.FILE_INVALID, f"表头须包含 code 和 name 列（可选：{', '.join(COLUMNS[2:])}）。", field="file")
+        raise ActionError(
+            ErrorCode.FILE_INVALID,
+            f"表头须包含 code 和 name 列（可选：{', '.join(COLUMNS[2:])}）。",
+            field="file",
+        )
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
         raise ActionError(ErrorCode.FILE_INVALID, f"表头有无法识别的列：{', '.join(unknown)}。", field="file")
@@ -51,7 +65,9 @@ def parse_units_csv(data: bytes) -> list[dict]:
             if code in seen:
                 raise ActionError(ErrorCode.DUPLICATE, f"与第 {seen[code]} 行的单位代码重复。", field="code")
             if code in existing and existing[code] != row["name"].strip():
-                raise ActionError(ErrorCode.DUPLICATE, f"单位代码“{code}”已被“{existing[code]}”使用。", field="code")
+                raise ActionError(
+                    ErrorCode.DUPLICATE, f"单位代码“{code}”已被“{existing[code]}”使用。", field="code"
+                )
             seen[code] = number
         except ActionError as exc:
             errors.append({"row": number, "field": exc.field, "detail": exc.detail})
@@ -59,5 +75,7 @@ def parse_units_csv(data: bytes) -> list[dict]:
         row["row"] = number
         units.append(row)
     if errors:
-        raise ActionError(ErrorCode.IMPORT_INVALID, f"{len(errors)} 行有错误，未开通任何单位。", field="file", errors=errors)
+        raise ActionError(
+            ErrorCode.IMPORT_INVALID, f"{len(errors)} 行有错误，未开通任何单位。", field="file", errors=errors
+        )
     return units

@@ -43,7 +43,10 @@ class DemoLogin:
 
 
 def _seed_directory(password: str) -> None:
-    positions = {name: Position.objects.get_or_create(name=name, defaults={"rank": rank})[0] for name, rank in POSITIONS}
+    positions = {
+        name: Position.objects.get_or_create(name=name, defaults={"rank": rank})[0]
+        for name, rank in POSITIONS
+    }
     paths: dict[str, Department] = {}
 
     def make(items, parent=None, prefix=""):
@@ -77,13 +80,21 @@ def setup_demo(*, password: str | None = None, log=print) -> list[DemoLogin]:
     connection.set_schema_to_public()
     User = get_user_model()
     if not User.objects.filter(username="provider").exists():
-        do_create_provider_account(acting_user=None, username="provider", display_name="平台运营管理员", password=password)
+        do_create_provider_account(
+            acting_user=None, username="provider", display_name="平台运营管理员", password=password
+        )
     console = f"{settings.OA_PUBLIC_SCHEME}://{settings.OA_BASE_DOMAIN}:{settings.OA_PUBLIC_PORT}/"
     logins.append(DemoLogin("平台控制台 console", console, "provider", "平台运营管理员"))
     for code, name, kind, _abbr in DEMO_UNITS:
         result = do_provision_unit(
-            acting_user=None, code=code, name=name, kind=kind, admin_username="admin",
-            admin_display_name="系统管理员", admin_password=password, if_exists="skip",
+            acting_user=None,
+            code=code,
+            name=name,
+            kind=kind,
+            admin_username="admin",
+            admin_display_name="系统管理员",
+            admin_password=password,
+            if_exists="skip",
         )
         unit = result.unit
         # Seeding is idempotent, so a run interrupted between provisioning and seeding heals.

@@ -16,8 +16,15 @@ from tenants.models import Job
 def do_create_provision_job(units: list[dict], *, acting_user) -> Job:
     from oa.core.audit import record_event
 
-    job = Job.objects.create(kind="provision_units", total=len(units), payload={"units": units, "results": []}, created_by=acting_user)
-    record_event("unit.bulk_requested", acting_user=acting_user, target=job, summary=f"批量开通单位 {len(units)} 个")
+    job = Job.objects.create(
+        kind="provision_units",
+        total=len(units),
+        payload={"units": units, "results": []},
+        created_by=acting_user,
+    )
+    record_event(
+        "unit.bulk_requested", acting_user=acting_user, target=job, summary=f"批量开通单位 {len(units)} 个"
+    )
     return job
 
 
@@ -46,7 +53,13 @@ def provision_rows(
                 "admin_password": outcome.admin_password,
             }
         except ActionError as exc:
-            result = {"row": row.get("row"), "code": row["code"], "status": "failed", "field": exc.field, "detail": exc.detail}
+            result = {
+                "row": row.get("row"),
+                "code": row["code"],
+                "status": "failed",
+                "field": exc.field,
+                "detail": exc.detail,
+            }
         results.append(result)
         if on_progress:
             on_progress(index, result)
@@ -64,8 +77,14 @@ def run_provision_job(job_id: int) -> None:
 
     def progress(_index: int, result: dict) -> None:
         results.append(result)
-        errors = [{"row": r["row"], "field": r.get("field"), "detail": r["detail"]} for r in results if r["status"] == "failed"]
-        Job.objects.filter(pk=job.pk).update(done=len(results), errors=errors, payload={**job.payload, "results": results})
+        errors = [
+            {"row": r["row"], "field": r.get("field"), "detail": r["detail"]}
+            for r in results
+            if r["status"] == "failed"
+        ]
+        Job.objects.filter(pk=job.pk).update(
+            done=len(results), errors=errors, payload={**job.payload, "results": results}
+        )
 
     try:
         provision_rows(pending, acting_user=job.created_by, on_progress=progress)

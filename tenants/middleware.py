@@ -24,7 +24,11 @@ class UnitHostMiddleware(TenantMainMiddleware):
             connection.set_schema_to_public()
             if _wants_json(request):
                 return JsonResponse(
-                    {"code": "unit_suspended", "detail": f"单位“{tenant.name}”已停用：{tenant.suspend_reason}", "field": None},
+                    {
+                        "code": "unit_suspended",
+                        "detail": f"单位“{tenant.name}”已停用：{tenant.suspend_reason}",
+                        "field": None,
+                    },
                     status=403,
                 )
             html = render_to_string("tenants/suspended.html", {"unit": tenant}, request=None)
@@ -34,7 +38,8 @@ class UnitHostMiddleware(TenantMainMiddleware):
     def no_tenant_found(self, request, hostname):
         if _wants_json(request):
             return JsonResponse(
-                {"code": "unknown_host", "detail": f"没有地址为 {hostname} 的单位。", "field": None}, status=404
+                {"code": "unknown_host", "detail": f"没有地址为 {hostname} 的单位。", "field": None},
+                status=404,
             )
         html = render_to_string("tenants/unknown_host.html", {"hostname": hostname}, request=None)
         return HttpResponse(html, status=404)

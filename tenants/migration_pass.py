@@ -34,10 +34,13 @@ class PassReport:
 def ensure_public_unit() -> Unit:
     """The public schema's registry row and the console's host names."""
     public, _ = Unit.objects.get_or_create(
-        schema_name="public", defaults={"code": "public", "name": "平台运营中心", "kind": "city_office", "modules": []}
+        schema_name="public",
+        defaults={"code": "public", "name": "平台运营中心", "kind": "city_office", "modules": []},
     )
     for host in {settings.OA_BASE_DOMAIN, "127.0.0.1"}:
-        Domain.objects.get_or_create(domain=host, defaults={"tenant": public, "is_primary": host == settings.OA_BASE_DOMAIN})
+        Domain.objects.get_or_create(
+            domain=host, defaults={"tenant": public, "is_primary": host == settings.OA_BASE_DOMAIN}
+        )
     return public
 
 
@@ -77,7 +80,17 @@ def applied_migrations(schemas: list[str]) -> dict[str, set[tuple[str, str]]]:
 
 
 def _migrate_one(schema: str) -> tuple[str, str | None]:
-    cmd = [sys.executable, "manage.py", "migrate_schemas", "--tenant", "--schema", schema, "--noinput", "-v", "0"]
+    cmd = [
+        sys.executable,
+        "manage.py",
+        "migrate_schemas",
+        "--tenant",
+        "--schema",
+        schema,
+        "--noinput",
+        "-v",
+        "0",
+    ]
     proc = subprocess.run(cmd, cwd=settings.BASE_DIR, capture_output=True, text=True, check=False)
     return schema, None if proc.returncode == 0 else (proc.stderr.strip().splitlines() or ["failed"])[-1]
 

@@ -37,16 +37,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         run_migration_pass()
-        do_create_provider_account(acting_user=None, username="provider", display_name="平台运营员", password=PASSWORD)
+        do_create_provider_account(
+            acting_user=None, username="provider", display_name="平台运营员", password=PASSWORD
+        )
         for code, name in ((SIMING, "思明区政府办公室"), (HULI, "湖里区政府办公室")):
             result = do_provision_unit(
-                acting_user=None, code=code, name=name, admin_username="admin", admin_display_name="系统管理员", admin_password=PASSWORD
+                acting_user=None,
+                code=code,
+                name=name,
+                admin_username="admin",
+                admin_display_name="系统管理员",
+                admin_password=PASSWORD,
             )
             with schema_context(code):
                 from oa.directory.actions import create_staff
 
                 people = (
-                    [("secadmin", "吴安全", "secadmin"), ("auditor", "刘审计", "auditadmin"), ("director", "林建国", None)]
+                    [
+                        ("secadmin", "吴安全", "secadmin"),
+                        ("auditor", "刘审计", "auditadmin"),
+                        ("director", "林建国", None),
+                    ]
                     if code == SIMING
                     else [("outsider", "外单位管理员", "sysadmin")]
                 )
@@ -83,6 +94,14 @@ class HostClient(APIClient):
     def __init__(self, code: str | None, **kwargs):
         super().__init__(HTTP_HOST=host(code), **kwargs)
         self.code = code
+
+    def request(self, **kwargs):
+        try:
+            return super().request(**kwargs)
+        finally:
+            # The tenant middleware leaves the connection on the host's schema; tests read
+            # the public schema unless they say otherwise.
+            connection.set_schema_to_public()
 
     def login_as(self, username: str) -> HostClient:
         user = user_in(self.code, username)

@@ -4,5 +4,9 @@ from api.accounts import views
 
 urlpatterns = [
     path("provider-accounts/", views.ProviderAccountListView.as_view(), name="provider-accounts"),
-    path("provider-accounts/<int:pk>/", views.ProviderAccountDetailView.as_view(), name="provider-account-detail"),
+    path(
+        "provider-accounts/<int:pk>/",
+        views.ProviderAccountDetailView.as_view(),
+        name="provider-account-detail",
+    ),
 ]

@@ -46,7 +46,9 @@ class ProviderAccountListView(generics.ListAPIView):
     def post(self, request):
         data = ProviderAccountInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = actions.do_create_provider_account(acting_user=request.user, ip=client_ip(request), **data.validated_data)
+        user = actions.do_create_provider_account(
+            acting_user=request.user, ip=client_ip(request), **data.validated_data
+        )
         return Response(ProviderAccountSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -60,5 +62,7 @@ class ProviderAccountDetailView(APIView):
             raise ActionError(ErrorCode.NOT_FOUND, "账户不存在。", status=404)
         data = ProviderAccountUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = actions.do_update_provider_account(user, acting_user=request.user, ip=client_ip(request), **data.validated_data)
+        user = actions.do_update_provider_account(
+            user, acting_user=request.user, ip=client_ip(request), **data.validated_data
+        )
         return Response(ProviderAccountSerializer(user).data)

@@ -23,7 +23,17 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEvent
-        fields = ["id", "actor", "action", "target_type", "target_id", "summary", "detail", "ip", "created_at"]
+        fields = [
+            "id",
+            "actor",
+            "action",
+            "target_type",
+            "target_id",
+            "summary",
+            "detail",
+            "ip",
+            "created_at",
+        ]
 
 
 class AuditEventListView(generics.ListAPIView):

@@ -47,7 +47,9 @@ class ContextView(APIView):
                 "status": tenant.status,
                 "modules": modules_payload(tenant),
             }
-        return Response({"kind": "console" if on_console() else "unit", "platform_name": PLATFORM_NAME, "unit": unit})
+        return Response(
+            {"kind": "console" if on_console() else "unit", "platform_name": PLATFORM_NAME, "unit": unit}
+        )
 
 
 @method_decorator(ensure_csrf_cookie, name="get")
@@ -127,7 +129,9 @@ class TokenListView(APIView):
     def post(self, request):
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        token, plaintext = actions.do_create_api_token(request.user, name=data.validated_data["name"], ip=client_ip(request))
+        token, plaintext = actions.do_create_api_token(
+            request.user, name=data.validated_data["name"], ip=client_ip(request)
+        )
         token.token = plaintext
         return Response(TokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
 
@@ -143,5 +147,3 @@ class TokenDetailView(APIView):
             raise ActionError(ErrorCode.NOT_FOUND, "令牌不存在。", status=404)
         actions.do_revoke_api_token(token, acting_user=request.user, ip=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-

@@ -16,7 +16,9 @@ class DepartmentSerializer(serializers.ModelSerializer):
 class DepartmentInput(serializers.Serializer):
     name = serializers.CharField(max_length=200, allow_blank=True)
     code = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    parent = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), required=False, allow_null=True
+    )
     order = serializers.IntegerField(required=False, default=0)
 
 
@@ -78,7 +80,18 @@ class StaffSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Staff
-        fields = ["id", "username", "display_name", "department", "position", "phone", "email", "is_active", "locked", "roles"]
+        fields = [
+            "id",
+            "username",
+            "display_name",
+            "department",
+            "position",
+            "phone",
+            "email",
+            "is_active",
+            "locked",
+            "roles",
+        ]
 
     def get_locked(self, staff) -> bool:
         until = staff.user.account.locked_until
@@ -89,17 +102,27 @@ class StaffInput(serializers.Serializer):
     username = serializers.CharField(max_length=200, allow_blank=True)
     display_name = serializers.CharField(max_length=200, allow_blank=True)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
-    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
-    position = serializers.PrimaryKeyRelatedField(queryset=Position.objects.all(), required=False, allow_null=True)
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), required=False, allow_null=True
+    )
+    position = serializers.PrimaryKeyRelatedField(
+        queryset=Position.objects.all(), required=False, allow_null=True
+    )
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
-    roles = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all(), many=True, required=False, default=list)
+    roles = serializers.PrimaryKeyRelatedField(
+        queryset=Role.objects.all(), many=True, required=False, default=list
+    )
 
 
 class StaffUpdateInput(serializers.Serializer):
     display_name = serializers.CharField(max_length=200, required=False)
-    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
-    position = serializers.PrimaryKeyRelatedField(queryset=Position.objects.all(), required=False, allow_null=True)
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), required=False, allow_null=True
+    )
+    position = serializers.PrimaryKeyRelatedField(
+        queryset=Position.objects.all(), required=False, allow_null=True
+    )
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)

@@ -13,6 +13,10 @@ urlpatterns = [
     path("directory/staff/", views.StaffListView.as_view(), name="staff"),
     path("directory/staff/import/", views.StaffImportView.as_view(), name="staff-import"),
     path("directory/staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff-detail"),
-    path("directory/staff/<int:pk>/reset-password/", views.StaffResetPasswordView.as_view(), name="staff-reset-password"),
+    path(
+        "directory/staff/<int:pk>/reset-password/",
+        views.StaffResetPasswordView.as_view(),
+        name="staff-reset-password",
+    ),
     path("directory/staff/<int:pk>/unlock/", views.StaffUnlockView.as_view(), name="staff-unlock"),
 ]

@@ -54,7 +54,9 @@ class DepartmentListView(APIView):
     def post(self, request):
         data = s.DepartmentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        dept = actions.do_create_department(acting_user=request.user, ip=client_ip(request), **data.validated_data)
+        dept = actions.do_create_department(
+            acting_user=request.user, ip=client_ip(request), **data.validated_data
+        )
         return Response(s.DepartmentSerializer(dept).data, status=status.HTTP_201_CREATED)
 
 
@@ -66,12 +68,16 @@ class DepartmentDetailView(APIView):
         dept = get_or_404(Department, pk, "部门")
         data = s.DepartmentUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        dept = actions.do_update_department(dept, acting_user=request.user, ip=client_ip(request), **data.validated_data)
+        dept = actions.do_update_department(
+            dept, acting_user=request.user, ip=client_ip(request), **data.validated_data
+        )
         return Response(s.DepartmentSerializer(dept).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
-        actions.do_delete_department(get_or_404(Department, pk, "部门"), acting_user=request.user, ip=client_ip(request))
+        actions.do_delete_department(
+            get_or_404(Department, pk, "部门"), acting_user=request.user, ip=client_ip(request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -86,7 +92,9 @@ class PositionListView(APIView):
     def post(self, request):
         data = s.PositionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        position = actions.do_create_position(acting_user=request.user, ip=client_ip(request), **data.validated_data)
+        position = actions.do_create_position(
+            acting_user=request.user, ip=client_ip(request), **data.validated_data
+        )
         return Response(s.PositionSerializer(position).data, status=status.HTTP_201_CREATED)
 
 
@@ -98,12 +106,16 @@ class PositionDetailView(APIView):
         position = get_or_404(Position, pk, "职务")
         data = s.PositionUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        position = actions.do_update_position(position, acting_user=request.user, ip=client_ip(request), **data.validated_data)
+        position = actions.do_update_position(
+            position, acting_user=request.user, ip=client_ip(request), **data.validated_data
+        )
         return Response(s.PositionSerializer(position).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
-        actions.do_delete_position(get_or_404(Position, pk, "职务"), acting_user=request.user, ip=client_ip(request))
+        actions.do_delete_position(
+            get_or_404(Position, pk, "职务"), acting_user=request.user, ip=client_ip(request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -119,7 +131,9 @@ class RoleListView(APIView):
         data = s.RoleInput(data=request.data)
         data.is_valid(raise_exception=True)
         role = actions.do_create_role(acting_user=request.user, ip=client_ip(request), **data.validated_data)
-        return Response(s.RoleSerializer(roles_with_counts().get(pk=role.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.RoleSerializer(roles_with_counts().get(pk=role.pk)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class RoleDetailView(APIView):
@@ -166,12 +180,16 @@ class StaffListView(generics.ListAPIView):
     def post(self, request):
         data = s.StaffInput(data=request.data)
         data.is_valid(raise_exception=True)
-        staff = actions.do_create_staff(acting_user=request.user, ip=client_ip(request), **data.validated_data)
+        staff = actions.do_create_staff(
+            acting_user=request.user, ip=client_ip(request), **data.validated_data
+        )
         return Response(s.StaffSerializer(staff).data, status=status.HTTP_201_CREATED)
 
 
 def get_staff(pk: int) -> Staff:
-    staff = Staff.objects.select_related("user", "user__account", "department", "position").filter(pk=pk).first()
+    staff = (
+        Staff.objects.select_related("user", "user__account", "department", "position").filter(pk=pk).first()
+    )
     if staff is None:
         raise ActionError(ErrorCode.NOT_FOUND, "人员不存在。", status=404)
     return staff
@@ -190,8 +208,12 @@ class StaffDetailView(APIView):
         data = s.StaffUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         if "roles" in data.validated_data and not CanManageRoles().has_permission(request, self):
-            raise ActionError(ErrorCode.PERMISSION_DENIED, "授予角色需要“管理角色与授权”权限。", field="roles", status=403)
-        staff = actions.do_update_staff(staff, acting_user=request.user, ip=client_ip(request), **data.validated_data)
+            raise ActionError(
+                ErrorCode.PERMISSION_DENIED, "授予角色需要“管理角色与授权”权限。", field="roles", status=403
+            )
+        staff = actions.do_update_staff(
+            staff, acting_user=request.user, ip=client_ip(request), **data.validated_data
+        )
         return Response(s.StaffSerializer(get_staff(staff.pk)).data)
 
 
@@ -202,7 +224,12 @@ class StaffResetPasswordView(APIView):
     def post(self, request, pk: int):
         data = s.PasswordResetInput(data=request.data)
         data.is_valid(raise_exception=True)
-        actions.do_reset_staff_password(get_staff(pk), acting_user=request.user, password=data.validated_data["password"], ip=client_ip(request))
+        actions.do_reset_staff_password(
+            get_staff(pk),
+            acting_user=request.user,
+            password=data.validated_data["password"],
+            ip=client_ip(request),
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -225,6 +252,10 @@ class StaffImportView(APIView):
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         result = do_import_staff(
-            upload.name, upload.read(), acting_user=request.user, dry_run=data.validated_data["dry_run"], ip=client_ip(request)
+            upload.name,
+            upload.read(),
+            acting_user=request.user,
+            dry_run=data.validated_data["dry_run"],
+            ip=client_ip(request),
         )
         return Response(s.ImportResultSerializer(asdict(result)).data)

@@ -12,7 +12,18 @@ class UnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Unit
-        fields = ["code", "name", "kind", "kind_display", "status", "url", "modules", "created_at", "suspended_at", "suspend_reason"]
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "kind_display",
+            "status",
+            "url",
+            "modules",
+            "created_at",
+            "suspended_at",
+            "suspend_reason",
+        ]
 
 
 class UnitCreatedSerializer(UnitSerializer):
@@ -29,7 +40,9 @@ class UnitCreateInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[k.code for k in UNIT_KINDS], default="district_office")
     admin_username = serializers.CharField(max_length=150, default="admin")
     admin_display_name = serializers.CharField(max_length=64, default="单位管理员")
-    admin_password = serializers.CharField(max_length=128, required=False, allow_null=True, allow_blank=True, trim_whitespace=False)
+    admin_password = serializers.CharField(
+        max_length=128, required=False, allow_null=True, allow_blank=True, trim_whitespace=False
+    )
     modules = serializers.ListField(child=serializers.ChoiceField(choices=list(BY_CODE)), required=False)
 
 

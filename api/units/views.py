@@ -62,7 +62,9 @@ class UnitListView(generics.ListAPIView):
     def post(self, request):
         data = UnitCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        result = actions.do_provision_unit(acting_user=request.user, ip=client_ip(request), **data.validated_data)
+        result = actions.do_provision_unit(
+            acting_user=request.user, ip=client_ip(request), **data.validated_data
+        )
         unit = result.unit
         unit.admin_username, unit.admin_password = result.admin_username, result.admin_password
         return Response(UnitCreatedSerializer(unit).data, status=status.HTTP_201_CREATED)
@@ -79,14 +81,21 @@ class UnitDetailView(APIView):
     def patch(self, request, code: str):
         data = UnitUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        unit = actions.do_update_unit(get_unit(code), acting_user=request.user, ip=client_ip(request), **data.validated_data)
+        unit = actions.do_update_unit(
+            get_unit(code), acting_user=request.user, ip=client_ip(request), **data.validated_data
+        )
         return Response(UnitSerializer(unit).data)
 
     @extend_schema(request=DeleteInput, responses={204: None})
     def delete(self, request, code: str):
         data = DeleteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        actions.do_delete_unit(get_unit(code), acting_user=request.user, confirm=data.validated_data["confirm"], ip=client_ip(request))
+        actions.do_delete_unit(
+            get_unit(code),
+            acting_user=request.user,
+            confirm=data.validated_data["confirm"],
+            ip=client_ip(request),
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -97,7 +106,12 @@ class UnitSuspendView(APIView):
     def post(self, request, code: str):
         data = SuspendInput(data=request.data)
         data.is_valid(raise_exception=True)
-        unit = actions.do_suspend_unit(get_unit(code), acting_user=request.user, reason=data.validated_data["reason"], ip=client_ip(request))
+        unit = actions.do_suspend_unit(
+            get_unit(code),
+            acting_user=request.user,
+            reason=data.validated_data["reason"],
+            ip=client_ip(request),
+        )
         return Response(UnitSerializer(unit).data)
 
 
@@ -142,7 +156,12 @@ class ModuleCatalogueView(APIView):
 
     @extend_schema(responses=CatalogueEntrySerializer(many=True))
     def get(self, request):
-        return Response([{"code": m.code, "name": m.name, "name_en": m.name_en, "description": m.description} for m in CATALOGUE])
+        return Response(
+            [
+                {"code": m.code, "name": m.name, "name_en": m.name_en, "description": m.description}
+                for m in CATALOGUE
+            ]
+        )
 
 
 class UnitKindsView(APIView):

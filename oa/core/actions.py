@@ -77,7 +77,9 @@ def get_account(user) -> Account:
 def authenticate_credentials(username: str, password: str, *, ip: str | None = None) -> User:
     """Check a login. Failures count towards lockout and are audited even though we refuse."""
     if not username or not password:
-        raise ActionError(ErrorCode.REQUIRED, "请输入用户名和密码。", field="username" if not username else "password")
+        raise ActionError(
+            ErrorCode.REQUIRED, "请输入用户名和密码。", field="username" if not username else "password"
+        )
     user = User.objects.filter(username__iexact=username.strip()).first()
     now = timezone.now()
     if user is None:
@@ -88,9 +90,17 @@ def authenticate_credentials(username: str, password: str, *, ip: str | None = N
         if account.locked_until and account.locked_until > now:
             minutes = max(1, int((account.locked_until - now).total_seconds() // 60) + 1)
             record_event(
-                "auth.login_refused_locked", acting_user=None, target=user, summary=f"已锁定账户尝试登录：{user.username}", ip=ip
+                "auth.login_refused_locked",
+                acting_user=None,
+                target=user,
+                summary=f"已锁定账户尝试登录：{user.username}",
+                ip=ip,
             )
-            error = ActionError(ErrorCode.ACCOUNT_LOCKED, f"登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试。", status=423)
+            error = ActionError(
+                ErrorCode.ACCOUNT_LOCKED,
+                f"登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试。",
+                status=423,
+            )
         elif not user.check_password(password):
             account.failed_logins += 1
             summary = f"登录失败：{user.username}（第 {account.failed_logins} 次）"
@@ -102,7 +112,13 @@ def authenticate_credentials(username: str, password: str, *, ip: str | None = N
             record_event("auth.login_failed", acting_user=None, target=user, summary=summary, ip=ip)
             error = ActionError(ErrorCode.INVALID_CREDENTIALS, "用户名或密码错误。", status=400)
         elif not user.is_active:
-            record_event("auth.login_refused_disabled", acting_user=None, target=user, summary=f"停用账户尝试登录：{user.username}", ip=ip)
+            record_event(
+                "auth.login_refused_disabled",
+                acting_user=None,
+                target=user,
+                summary=f"停用账户尝试登录：{user.username}",
+                ip=ip,
+            )
             error = ActionError(ErrorCode.ACCOUNT_DISABLED, "账户已停用，请联系管理员。", status=403)
         else:
             account.failed_logins = 0
@@ -138,7 +154,9 @@ def do_change_password(user, *, old_password: str, new_password: str, ip: str | 
     account.must_change_password = False
     account.password_changed_at = timezone.now()
     account.save(update_fields=["must_change_password", "password_changed_at"])
-    record_event("auth.password_changed", acting_user=user, target=user, summary=f"修改密码：{user.username}", ip=ip)
+    record_event(
+        "auth.password_changed", acting_user=user, target=user, summary=f"修改密码：{user.username}", ip=ip
+    )
 
 
 @transaction.atomic
@@ -152,7 +170,13 @@ def do_reset_password(user, *, acting_user, new_password: str, ip: str | None = 
     account.failed_logins = 0
     account.locked_until = None
     account.save()
-    record_event("auth.password_reset", acting_user=acting_user, target=user, summary=f"重置密码：{user.username}", ip=ip)
+    record_event(
+        "auth.password_reset",
+        acting_user=acting_user,
+        target=user,
+        summary=f"重置密码：{user.username}",
+        ip=ip,
+    )
 
 
 @transaction.atomic
@@ -161,7 +185,9 @@ def do_unlock_account(user, *, acting_user, ip: str | None = None) -> None:
     account.failed_logins = 0
     account.locked_until = None
     account.save(update_fields=["failed_logins", "locked_until"])
-    record_event("auth.unlocked", acting_user=acting_user, target=user, summary=f"解锁账户：{user.username}", ip=ip)
+    record_event(
+        "auth.unlocked", acting_user=acting_user, target=user, summary=f"解锁账户：{user.username}", ip=ip
+    )
 
 
 def token_digest(token: str) -> str:
@@ -176,12 +202,22 @@ def do_create_api_token(user, *, name: str, ip: str | None = None) -> tuple[ApiT
     if len(name) > 64:
         raise ActionError(ErrorCode.INVALID, "令牌名称不超过 64 个字符。", field="name")
     plaintext = "oa_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=plaintext[:10], digest=token_digest(plaintext))
-    record_event("auth.token_created", acting_user=user, target=token, summary=f"创建 API 令牌：{name}", ip=ip)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=plaintext[:10], digest=token_digest(plaintext)
+    )
+    record_event(
+        "auth.token_created", acting_user=user, target=token, summary=f"创建 API 令牌：{name}", ip=ip
+    )
     return token, plaintext
 
 
 @transaction.atomic
 def do_revoke_api_token(token: ApiToken, *, acting_user, ip: str | None = None) -> None:
-    record_event("auth.token_revoked", acting_user=acting_user, target=token, summary=f"撤销 API 令牌：{token.name}", ip=ip)
+    record_event(
+        "auth.token_revoked",
+        acting_user=acting_user,
+        target=token,
+        summary=f"撤销 API 令牌：{token.name}",
+        ip=ip,
+    )
     token.delete()

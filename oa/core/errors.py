@@ -15,8 +15,8 @@ class ErrorCode(StrEnum):
     ACCOUNT_LOCKED = "account_locked"
     ACCOUNT_DISABLED = "account_disabled"
     UNIT_SUSPENDED = "unit_suspended"
-    WEAK_PASSWORD = "weak_password"
-    WRONG_PASSWORD = "wrong_password"
+    WEAK_PASSWORD = "weak_password"  # noqa: S105 (an error code)
+    WRONG_PASSWORD = "wrong_password"  # noqa: S105
     DUPLICATE = "duplicate"
     RESERVED = "reserved"
     CONFIRMATION_MISMATCH = "confirmation_mismatch"

@@ -28,6 +28,9 @@ class PasswordHistory(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"password history of user {self.user_id}"
+
 
 class ApiToken(models.Model):
     """A token for integrations. Only its SHA-256 digest is stored; it is shown once."""
@@ -41,6 +44,9 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
 
 
 class AuditEvent(models.Model):
@@ -67,3 +73,6 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"

@@ -42,11 +42,16 @@ class PasswordHistoryValidator:
             return
         from oa.core.models import PasswordHistory
 
-        previous = [user.password] + list(
-            PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[: self.remember]
-        )
+        previous = [
+            user.password,
+            *list(
+                PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[: self.remember]
+            ),
+        ]
         if any(encoded and check_password(password, encoded) for encoded in previous):
-            raise ValidationError(f"新密码不能与最近 {self.remember} 次使用过的密码相同。", code="password_reused")
+            raise ValidationError(
+                f"新密码不能与最近 {self.remember} 次使用过的密码相同。", code="password_reused"
+            )
 
     def get_help_text(self) -> str:
         return f"不能与最近 {self.remember} 次使用过的密码相同。"

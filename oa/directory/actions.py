@@ -48,7 +48,13 @@ def do_create_department(
     name = _clean_name(name, label="部门名称")
     _check_department_name_free(name, parent)
     dept = Department.objects.create(name=name, parent=parent, code=(code or "").strip(), order=order)
-    record_event("directory.department_created", acting_user=acting_user, target=dept, summary=f"新建部门：{name}", ip=ip)
+    record_event(
+        "directory.department_created",
+        acting_user=acting_user,
+        target=dept,
+        summary=f"新建部门：{name}",
+        ip=ip,
+    )
     return dept
 
 
@@ -84,10 +90,20 @@ def do_update_department(department: Department, *, acting_user, ip=None, **chan
 @transaction.atomic
 def do_delete_department(department: Department, *, acting_user, ip=None) -> None:
     if department.children.exists():
-        raise ActionError(ErrorCode.IN_USE, f"部门“{department.name}”下还有下级部门，不能删除。", field="id", status=409)
+        raise ActionError(
+            ErrorCode.IN_USE, f"部门“{department.name}”下还有下级部门，不能删除。", field="id", status=409
+        )
     if department.staff.exists():
-        raise ActionError(ErrorCode.IN_USE, f"部门“{department.name}”下还有人员，不能删除。", field="id", status=409)
-    record_event("directory.department_deleted", acting_user=acting_user, target=department, summary=f"删除部门：{department.name}", ip=ip)
+        raise ActionError(
+            ErrorCode.IN_USE, f"部门“{department.name}”下还有人员，不能删除。", field="id", status=409
+        )
+    record_event(
+        "directory.department_deleted",
+        acting_user=acting_user,
+        target=department,
+        summary=f"删除部门：{department.name}",
+        ip=ip,
+    )
     department.delete()
 
 
@@ -100,7 +116,13 @@ def do_create_position(*, acting_user, name: str, rank: int = 100, ip=None) -> P
     if Position.objects.filter(name=name).exists():
         raise ActionError(ErrorCode.DUPLICATE, f"职务“{name}”已存在。", field="name")
     position = Position.objects.create(name=name, rank=rank)
-    record_event("directory.position_created", acting_user=acting_user, target=position, summary=f"新建职务：{name}", ip=ip)
+    record_event(
+        "directory.position_created",
+        acting_user=acting_user,
+        target=position,
+        summary=f"新建职务：{name}",
+        ip=ip,
+    )
     return position
 
 
@@ -114,15 +136,29 @@ def do_update_position(position: Position, *, acting_user, ip=None, **changes) -
     if "rank" in changes:
         position.rank = changes["rank"]
     position.save()
-    record_event("directory.position_updated", acting_user=acting_user, target=position, summary=f"修改职务：{position.name}", ip=ip)
+    record_event(
+        "directory.position_updated",
+        acting_user=acting_user,
+        target=position,
+        summary=f"修改职务：{position.name}",
+        ip=ip,
+    )
     return position
 
 
 @transaction.atomic
 def do_delete_position(position: Position, *, acting_user, ip=None) -> None:
     if position.staff.exists():
-        raise ActionError(ErrorCode.IN_USE, f"仍有人员担任“{position.name}”，不能删除。", field="id", status=409)
-    record_event("directory.position_deleted", acting_user=acting_user, target=position, summary=f"删除职务：{position.name}", ip=ip)
+        raise ActionError(
+            ErrorCode.IN_USE, f"仍有人员担任“{position.name}”，不能删除。", field="id", status=409
+        )
+    record_event(
+        "directory.position_deleted",
+        acting_user=acting_user,
+        target=position,
+        summary=f"删除职务：{position.name}",
+        ip=ip,
+    )
     position.delete()
 
 
@@ -149,13 +185,22 @@ def do_create_role(*, acting_user, code: str, name: str, permissions: list[str],
     name = _clean_name(name, label="角色名称")
     code = (code or "").strip().lower()
     if not code or not all(c.isalnum() or c in "_-" for c in code) or len(code) > 40:
-        raise ActionError(ErrorCode.INVALID, "角色代码只能包含字母、数字、_ 和 -，且不超过 40 个字符。", field="code")
+        raise ActionError(
+            ErrorCode.INVALID, "角色代码只能包含字母、数字、_ 和 -，且不超过 40 个字符。", field="code"
+        )
     if Role.objects.filter(code=code).exists():
         raise ActionError(ErrorCode.DUPLICATE, f"角色代码“{code}”已存在。", field="code")
     if Role.objects.filter(name=name).exists():
         raise ActionError(ErrorCode.DUPLICATE, f"角色“{name}”已存在。", field="name")
     role = Role.objects.create(code=code, name=name, permissions=_clean_permissions(permissions))
-    record_event("directory.role_created", acting_user=acting_user, target=role, summary=f"新建角色：{name}", detail={"permissions": role.permissions}, ip=ip)
+    record_event(
+        "directory.role_created",
+        acting_user=acting_user,
+        target=role,
+        summary=f"新建角色：{name}",
+        detail={"permissions": role.permissions},
+        ip=ip,
+    )
     return role
 
 
@@ -171,7 +216,14 @@ def do_update_role(role: Role, *, acting_user, ip=None, **changes) -> Role:
     if "permissions" in changes:
         role.permissions = _clean_permissions(changes["permissions"])
     role.save()
-    record_event("directory.role_updated", acting_user=acting_user, target=role, summary=f"修改角色：{role.name}", detail={"permissions": role.permissions}, ip=ip)
+    record_event(
+        "directory.role_updated",
+        acting_user=acting_user,
+        target=role,
+        summary=f"修改角色：{role.name}",
+        detail={"permissions": role.permissions},
+        ip=ip,
+    )
     return role
 
 
@@ -179,7 +231,13 @@ def do_update_role(role: Role, *, acting_user, ip=None, **changes) -> Role:
 def do_delete_role(role: Role, *, acting_user, ip=None) -> None:
     if role.builtin:
         raise ActionError(ErrorCode.INVALID, "内置角色不能删除。", field="id")
-    record_event("directory.role_deleted", acting_user=acting_user, target=role, summary=f"删除角色：{role.name}", ip=ip)
+    record_event(
+        "directory.role_deleted",
+        acting_user=acting_user,
+        target=role,
+        summary=f"删除角色：{role.name}",
+        ip=ip,
+    )
     role.delete()
 
 
@@ -187,7 +245,11 @@ def _check_separation(roles: list[Role]) -> None:
     admin_roles = [r for r in roles if r.code in SEPARATED_ADMIN_ROLES]
     if len(admin_roles) > 1:
         names = "、".join(r.name for r in admin_roles)
-        raise ActionError(ErrorCode.ROLE_CONFLICT, f"系统管理员、安全管理员、审计管理员须由不同人员担任，不能同时授予：{names}。", field="roles")
+        raise ActionError(
+            ErrorCode.ROLE_CONFLICT,
+            f"系统管理员、安全管理员、审计管理员须由不同人员担任，不能同时授予：{names}。",
+            field="roles",
+        )
 
 
 # --- staff ---------------------------------------------------------------------------------
@@ -209,9 +271,15 @@ def create_staff(
     roles = list(roles or [])
     _check_separation(roles)
     user = create_user_account(
-        username, display_name=display_name, password=password, email=email, must_change_password=must_change_password
+        username,
+        display_name=display_name,
+        password=password,
+        email=email,
+        must_change_password=must_change_password,
     )
-    staff = Staff.objects.create(user=user, department=department, position=position, phone=(phone or "").strip())
+    staff = Staff.objects.create(
+        user=user, department=department, position=position, phone=(phone or "").strip()
+    )
     if roles:
         staff.roles.set(roles)
     return staff
@@ -261,7 +329,9 @@ def do_update_staff(staff: Staff, *, acting_user, ip=None, **changes) -> Staff:
         acting_user=acting_user,
         target=staff,
         summary=f"修改人员：{account.display_name}（{user.username}）",
-        detail={k: ([r.code for r in v] if k == "roles" else getattr(v, "pk", v)) for k, v in changes.items()},
+        detail={
+            k: ([r.code for r in v] if k == "roles" else getattr(v, "pk", v)) for k, v in changes.items()
+        },
         ip=ip,
     )
     return staff
@@ -276,4 +346,3 @@ def resolve_roles(role_ids) -> list[Role]:
     if len(roles) != len(set(role_ids)):
         raise ActionError(ErrorCode.INVALID, "角色不存在。", field="roles")
     return roles
-

@@ -21,9 +21,17 @@ from oa.directory.queries import department_path
 COLUMNS = ["username", "display_name", "department", "position", "phone", "email", "roles", "password"]
 # Chinese headers are accepted as well (an exported register usually has them).
 HEADER_ALIASES = {
-    "用户名": "username", "账号": "username", "登录名": "username",
-    "姓名": "display_name", "部门": "department", "职务": "position",
-    "电话": "phone", "手机": "phone", "邮箱": "email", "角色": "roles", "密码": "password",
+    "用户名": "username",
+    "账号": "username",
+    "登录名": "username",
+    "姓名": "display_name",
+    "部门": "department",
+    "职务": "position",
+    "电话": "phone",
+    "手机": "phone",
+    "邮箱": "email",
+    "角色": "roles",
+    "密码": "password",
 }
 REQUIRED = ("username", "display_name")
 MAX_ROWS = 5000
@@ -70,7 +78,11 @@ def read_rows(name: str, data: bytes) -> list[dict[str, str]]:
     header = [HEADER_ALIASES.get(h.strip(), h.strip().lower()) for h in raw[0]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise ActionError(ErrorCode.FILE_INVALID, f"表头缺少列：{', '.join(missing)}（应为 {', '.join(COLUMNS)}）。", field="file")
+        raise ActionError(
+            ErrorCode.FILE_INVALID,
+            f"表头缺少列：{', '.join(missing)}（应为 {', '.join(COLUMNS)}）。",
+            field="file",
+        )
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         raise ActionError(ErrorCode.FILE_INVALID, f"表头有无法识别的列：{', '.join(unknown)}。", field="file")
@@ -127,6 +139,7 @@ def do_import_staff(name: str, data: bytes, *, acting_user, dry_run: bool, ip=No
     seen: dict[str, int] = {}
     prepared = []
     for number, row in enumerate(rows, start=2):  # row 1 is the header
+
         def err(column: str, detail: str, _n=number) -> None:
             errors.append({"row": _n, "field": column, "detail": detail})
 
@@ -154,7 +167,11 @@ def do_import_staff(name: str, data: bytes, *, acting_user, dry_run: bool, ip=No
             if position is None:
                 err("position", f"职务“{row['position']}”不存在。")
         row_roles = []
-        for token in [t.strip() for t in row.get("roles", "").replace("、", ";").replace(",", ";").split(";") if t.strip()]:
+        for token in [
+            t.strip()
+            for t in row.get("roles", "").replace("、", ";").replace(",", ";").split(";")
+            if t.strip()
+        ]:
             role = roles.get(token)
             if role is None:
                 err("roles", f"角色“{token}”不存在。")
@@ -177,7 +194,10 @@ def do_import_staff(name: str, data: bytes, *, acting_user, dry_run: bool, ip=No
 
     if errors:
         raise ActionError(
-            ErrorCode.IMPORT_INVALID, f"共 {len(rows)} 行，其中 {len({e['row'] for e in errors})} 行有错误，未导入任何数据。", field="file", errors=errors
+            ErrorCode.IMPORT_INVALID,
+            f"共 {len(rows)} 行，其中 {len({e['row'] for e in errors})} 行有错误，未导入任何数据。",
+            field="file",
+            errors=errors,
         )
     result = ImportResult(dry_run=dry_run, total=len(rows))
     if dry_run:

@@ -9,7 +9,9 @@ class Department(models.Model):
 
     name = models.CharField(max_length=64)
     code = models.CharField(max_length=32, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     order = models.IntegerField(default=0)
 
     class Meta:
@@ -57,8 +59,12 @@ class Staff(models.Model):
     """A staff member (人员): the unit-side profile of a user account."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
-    position = models.ForeignKey(Position, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    position = models.ForeignKey(
+        Position, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
     phone = models.CharField(max_length=32, blank=True)
     roles = models.ManyToManyField(Role, blank=True, related_name="members")
 

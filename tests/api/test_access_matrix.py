@@ -93,7 +93,11 @@ def _routes(urlconf: str) -> set[tuple[str, str]]:
                 view = getattr(p.callback, "cls", None) or getattr(p.callback, "view_class", None)
                 if not route.startswith("api/") or view is None:
                     continue
-                methods = [m.upper() for m in APIView.http_method_names if m not in ("options", "head", "trace") and hasattr(view, m)]
+                methods = [
+                    m.upper()
+                    for m in APIView.http_method_names
+                    if m not in ("options", "head", "trace") and hasattr(view, m)
+                ]
                 for method in methods:
                     out.add((method, route))
 
@@ -112,7 +116,9 @@ def _route_key(route: str) -> str:
     return re.sub(r"<[^>]+>", "<id>", route)
 
 
-@pytest.mark.parametrize(("urlconf", "table"), [("config.urls_public", CONSOLE_ENDPOINTS), ("config.urls_tenant", UNIT_ENDPOINTS)])
+@pytest.mark.parametrize(
+    ("urlconf", "table"), [("config.urls_public", CONSOLE_ENDPOINTS), ("config.urls_tenant", UNIT_ENDPOINTS)]
+)
 def test_every_route_is_in_the_access_matrix(urlconf, table):
     served = {(m, _route_key(r)) for m, r in _routes(urlconf)}
     listed = {(m, _normalise(p)) for m, p, _who in table}
@@ -190,6 +196,8 @@ def test_console_routes_do_not_exist_on_a_unit_host(siming_admin, path):
     assert siming_admin.get(path).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/api/portal/home/", "/api/directory/staff/", "/api/directory/departments/"])
+@pytest.mark.parametrize(
+    "path", ["/api/portal/home/", "/api/directory/staff/", "/api/directory/departments/"]
+)
 def test_unit_routes_do_not_exist_on_the_console(provider, path):
     assert provider.get(path).status_code == 404

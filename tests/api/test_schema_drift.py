@@ -8,7 +8,9 @@ from django.core.management import call_command
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize(("urlconf", "committed"), [("config.urls_public", "console.yaml"), ("config.urls_tenant", "unit.yaml")])
+@pytest.mark.parametrize(
+    ("urlconf", "committed"), [("config.urls_public", "console.yaml"), ("config.urls_tenant", "unit.yaml")]
+)
 def test_committed_schema_matches_the_code(tmp_path, urlconf, committed):
     out = tmp_path / committed
     call_command("spectacular", urlconf=urlconf, file=str(out), validate=True, fail_on_warn=True)

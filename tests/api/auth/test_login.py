@@ -45,7 +45,9 @@ def test_missing_fields_name_the_field(siming):
 
 
 @override_settings(OA_LOCKOUT_THRESHOLD=3, OA_LOCKOUT_MINUTES=15)
-def test_it_locks_the_account_after_repeated_failures_and_a_security_admin_unlocks_it(siming, siming_secadmin):
+def test_it_locks_the_account_after_repeated_failures_and_a_security_admin_unlocks_it(
+    siming, siming_secadmin
+):
     for _ in range(3):
         assert login(siming, "director", "Wrong@12345").status_code == 400
     locked = login(siming, "director")  # even the right password
@@ -63,7 +65,12 @@ def test_it_locks_the_account_after_repeated_failures_and_a_security_admin_unloc
 def test_a_disabled_account_is_refused(siming, siming_admin):
     with schema_context(SIMING):
         staff_id = user_in(SIMING, "director").staff.pk
-    assert siming_admin.patch(f"/api/directory/staff/{staff_id}/", {"is_active": False}, format="json").status_code == 200
+    assert (
+        siming_admin.patch(
+            f"/api/directory/staff/{staff_id}/", {"is_active": False}, format="json"
+        ).status_code
+        == 200
+    )
     assert login(siming, "director").json()["code"] == "account_disabled"
 
 
@@ -73,7 +80,10 @@ def test_login_is_csrf_protected(db):
     client.get("/api/auth/csrf/")
     token = client.cookies["csrftoken"].value
     response = client.post(
-        "/api/auth/login/", {"username": "director", "password": PASSWORD}, format="json", HTTP_X_CSRFTOKEN=token
+        "/api/auth/login/",
+        {"username": "director", "password": PASSWORD},
+        format="json",
+        HTTP_X_CSRFTOKEN=token,
     )
     assert response.status_code == 200
 
@@ -90,7 +100,11 @@ def test_the_session_cookie_expires_after_the_idle_timeout(siming, settings):
 
         session = Session.objects.get(session_key=siming.cookies["sessionid"].value)
         remaining = session.expire_date - timezone.now()
-    assert timedelta(seconds=settings.OA_IDLE_TIMEOUT_SECONDS - 60) < remaining <= timedelta(seconds=settings.OA_IDLE_TIMEOUT_SECONDS)
+    assert (
+        timedelta(seconds=settings.OA_IDLE_TIMEOUT_SECONDS - 60)
+        < remaining
+        <= timedelta(seconds=settings.OA_IDLE_TIMEOUT_SECONDS)
+    )
 
 
 def test_a_session_past_the_absolute_timeout_is_ended(siming, settings):
@@ -105,7 +119,9 @@ def test_a_session_past_the_absolute_timeout_is_ended(siming, settings):
 
 def test_change_password_checks_the_old_one_and_the_policy(siming_director):
     def change(old, new):
-        return siming_director.post("/api/auth/password/", {"old_password": old, "new_password": new}, format="json")
+        return siming_director.post(
+            "/api/auth/password/", {"old_password": old, "new_password": new}, format="json"
+        )
 
     wrong = change("Wrong@1234", "Better@2027pass")
     assert (wrong.status_code, wrong.json()["field"]) == (400, "old_password")
@@ -121,9 +137,13 @@ def test_change_password_checks_the_old_one_and_the_policy(siming_director):
 def test_a_reset_password_must_be_changed_at_next_login(siming, siming_secadmin):
     with schema_context(SIMING):
         staff_id = user_in(SIMING, "director").staff.pk
-    weak = siming_secadmin.post(f"/api/directory/staff/{staff_id}/reset-password/", {"password": "123"}, format="json")
+    weak = siming_secadmin.post(
+        f"/api/directory/staff/{staff_id}/reset-password/", {"password": "123"}, format="json"
+    )
     assert (weak.status_code, weak.json()["field"]) == (400, "password")
-    ok = siming_secadmin.post(f"/api/directory/staff/{staff_id}/reset-password/", {"password": "Reset@2026abc"}, format="json")
+    ok = siming_secadmin.post(
+        f"/api/directory/staff/{staff_id}/reset-password/", {"password": "Reset@2026abc"}, format="json"
+    )
     assert ok.status_code == 204
     assert login(siming, "director", "Reset@2026abc").json()["must_change_password"] is True
 
