@@ -1,0 +1,118 @@
+"""End-to-end: the built frontend served by a real web process (uvicorn) over the test
+database, driven by Debian's Chromium through Playwright. Screenshots go to test-output/e2e/."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-output" / "e2e"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_platform(django_db_setup, django_db_blocker):
+    """Base URL of a running platform (web process) over the test database."""
+    if not (ROOT / "frontend" / "dist" / "index.html").exists():
+        pytest.fail(
+            "frontend/dist is missing: `make test` builds it (cd frontend && npm ci && npm run build)"
+        )
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    port = _free_port()
+    test_db = connection.settings_dict["NAME"]
+    url = re.sub(r"/[^/?]+(\?|$)", rf"/{test_db}\1", settings.DATABASE_URL, count=1)
+    env = {**os.environ, "DATABASE_URL": url, "OA_PUBLIC_PORT": str(port), "OA_LOG_LEVEL": "WARNING"}
+    log = (ROOT / "test-output").joinpath("e2e-web.log")
+    log.parent.mkdir(exist_ok=True)
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "config.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.time() + 60
+    while True:
+        try:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/context/", headers={"Host": f"localhost:{port}"}
+            )
+            urllib.request.urlopen(request, timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                pytest.fail(f"web process did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+    yield port
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 860}, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+class Shots:
+    def __init__(self, page, prefix: str):
+        self.page, self.prefix, self.n = page, prefix, 0
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, name: str) -> Path:
+        self.n += 1
+        path = SCREENSHOTS / f"{self.prefix}-{self.n:02d}-{name}.png"
+        self.page.wait_for_timeout(250)  # let transitions settle
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
