@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import use_bench_database  # noqa: E402
+from bench.common import use_bench_database
 
 BENCHMARKS = ["provisioning"]
 
