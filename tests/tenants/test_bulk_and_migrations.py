@@ -75,3 +75,25 @@ def _upload(text: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("units.csv", text.encode("utf-8"), content_type="text/csv")
+
+
+def test_the_bulk_command_provisions_from_a_csv_with_progress(db, tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "units.csv"
+    path.write_text(CSV, encoding="utf-8")
+    call_command("provision_units", str(path))
+    out = capsys.readouterr().out
+    assert "created 2" in out and "haicang: admin / " in out
+    call_command("provision_units", str(path))
+    assert "created 0, already there 2" in capsys.readouterr().out
+
+
+def test_the_bulk_command_lists_bad_rows_and_creates_nothing(db, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "units.csv"
+    path.write_text("code,name\njimei,集美\nBAD,坏\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="第 3 行"):
+        call_command("provision_units", str(path))
+    assert not Unit.objects.filter(code="jimei").exists()
