@@ -34,7 +34,7 @@ def embedded_database_url() -> str:
 def embedded_broker_settings() -> dict:
     """Celery settings for kombu's filesystem transport (no broker server needed)."""
     folder = VAR_DIR / "broker"
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         "broker_url": "filesystem://",
@@ -43,5 +43,6 @@ def embedded_broker_settings() -> dict:
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
             "store_processed": False,
+            "control_folder": str(folder / "control"),
         },
     }
