@@ -9,12 +9,17 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+
+# Playwright's sync API keeps an event loop running in this thread; Django's ORM (used only by
+# fixtures here) would otherwise refuse to run beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "e2e"
@@ -48,6 +53,7 @@ def live_platform(django_db_setup, django_db_blocker):
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
     port = _free_port()
     test_db = connection.settings_dict["NAME"]
+    assert test_db.startswith("test_"), f"refusing to serve the non-test database {test_db!r}"
     url = re.sub(r"/[^/?]+(\?|$)", rf"/{test_db}\1", settings.DATABASE_URL, count=1)
     env = {**os.environ, "DATABASE_URL": url, "OA_PUBLIC_PORT": str(port), "OA_LOG_LEVEL": "WARNING"}
     log = (ROOT / "test-output").joinpath("e2e-web.log")
@@ -84,7 +90,18 @@ def live_platform(django_db_setup, django_db_blocker):
             time.sleep(0.3)
     yield port
     proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    # Django connections opened while Playwright's event loop ran belong to that loop's context
+    # and are never closed by pytest-django; end them so the test database can be dropped.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [test_db],
+        )
 
 
 @pytest.fixture(scope="session")
@@ -103,6 +120,38 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def console_api(port: int, username: str, password: str, code: str | None = None):
+    """A tiny signed-in JSON client for the live platform (session cookie + CSRF), for set-up
+    and clean-up around browser tests."""
+    import http.cookiejar
+    import json
+
+    host = f"{code}.localhost:{port}" if code else f"localhost:{port}"
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def call(method: str, path: str, body=None, ok=(200, 201, 204)):
+        csrf = next((c.value for c in jar if c.name == "csrftoken"), "")
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}",
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Host": host, "Content-Type": "application/json", "X-CSRFToken": csrf, "Referer": f"http://{host}/"},
+        )
+        try:
+            with opener.open(request, timeout=30) as response:
+                status, payload = response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            status, payload = exc.code, exc.read()
+        assert status in ok, (method, path, status, payload[:500])
+        return json.loads(payload) if payload else None
+
+    # Cookies for 127.0.0.1 are kept by the jar although the Host header names the unit.
+    call("GET", "/api/auth/csrf/", ok=(204,))
+    call("POST", "/api/auth/login/", {"username": username, "password": password})
+    return call
 
 
 class Shots:

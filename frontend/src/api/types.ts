@@ -1,0 +1,142 @@
+/**
+ * API types. Almost all are aliases of the generated OpenAPI schemas
+ * (`npm run gen:types` writes schema-console.d.ts / schema-unit.d.ts from
+ * ../api/openapi/*.yaml); the views only import the names from this file.
+ *
+ * Hand-written, because the schema has nothing (or only `unknown`) for them:
+ * - ApiErrorBody / ApiErrorItem: the backend's error body ({code, detail, field, errors?})
+ *   is produced by its exception handler and not declared in the OpenAPI files.
+ * - Paginated<T>: one generic for the Paginated*List schemas (structurally the same).
+ * - JobError / JobResult: Job.errors is `unknown` and Job.results a free-form map in the schema.
+ * - GeneratedPassword: ImportResult.generated_passwords is a free-form map in the schema.
+ * - Unit.modules and Role.permissions are `unknown` in the schema (JSON fields); narrowed to string[].
+ */
+import type { components as ConsoleComponents, operations as ConsoleOps } from './schema-console'
+import type { components as UnitComponents, operations as UnitOps } from './schema-unit'
+
+type C = ConsoleComponents['schemas']
+type U = UnitComponents['schemas']
+
+export type Id = number
+export type JobId = C['Job']['id']
+
+// ---------------------------------------------------------------- errors (not in the schema)
+
+export interface ApiErrorItem {
+  field: string | null
+  code?: string
+  detail: string
+  row?: number | null
+}
+
+export interface ApiErrorBody {
+  code: string
+  detail: string
+  field: string | null
+  errors?: ApiErrorItem[]
+}
+
+/** Same shape as every `Paginated<X>List` schema. */
+export interface Paginated<T> {
+  count: number
+  next?: string | null
+  previous?: string | null
+  results: T[]
+}
+
+export type PageQuery = Pick<
+  NonNullable<ConsoleOps['audit_events_list']['parameters']['query']>,
+  'page' | 'page_size'
+>
+
+export type NamedRef = U['IdName']
+
+// ---------------------------------------------------------------- context & auth
+
+export type SiteKind = C['HostKindEnum']
+export type UnitStatus = C['UnitStatusEnum']
+export type ModuleRef = U['Module']
+export type ContextUnit = U['ContextUnit']
+export type SiteContext = U['Context']
+export type Me = U['Me']
+export type LoginInput = U['LoginInputRequest']
+export type PasswordChangeInput = U['PasswordChangeInputRequest']
+export type ApiToken = U['Token']
+export type ApiTokenCreated = U['TokenCreated']
+
+// ---------------------------------------------------------------- console
+
+/** `modules` is a JSON field (list of module codes) that the schema leaves as `unknown`. */
+export type Unit = Omit<C['Unit'], 'modules'> & { modules?: string[] }
+export type UnitCreated = Omit<C['UnitCreated'], 'modules'> & { modules?: string[] }
+export type UnitCreateInput = C['UnitCreateInputRequest']
+export type UnitPatchInput = C['PatchedUnitUpdateInputRequest']
+export type UnitListQuery = NonNullable<ConsoleOps['units_list']['parameters']['query']>
+export type UnitKindCode = C['UnitKindEnum']
+export type ModuleCode = C['ModulesEnum']
+export type UnitKind = C['CatalogueEntry']
+export type PlatformModule = C['CatalogueEntry']
+
+export type JobStatus = C['JobStatusEnum']
+
+/** One entry of Job.errors (free-form in the schema). */
+export interface JobError {
+  row: number | null
+  field?: string | null
+  detail: string
+}
+
+/** One entry of Job.results: what happened to a row of a bulk provisioning job. */
+export interface JobResult {
+  row: number | null
+  code: string
+  status: 'created' | 'existing' | 'failed'
+  admin_username?: string
+  /** Generated password of a created unit's admin; only while the job is kept, shown once. */
+  admin_password?: string | null
+  detail?: string
+}
+
+export type Job = Omit<C['Job'], 'errors' | 'results'> & {
+  errors?: JobError[]
+  results: JobResult[]
+}
+
+export type ProviderAccount = C['ProviderAccount']
+export type ProviderAccountCreateInput = C['ProviderAccountInputRequest']
+export type ProviderAccountPatchInput = C['PatchedProviderAccountUpdateInputRequest']
+
+export type AuditEvent = U['AuditEvent']
+
+// ---------------------------------------------------------------- unit portal
+
+export type PortalModule = U['Module']
+export type PortalHome = U['Home']
+
+export type Department = U['Department']
+export type DepartmentInput = U['DepartmentInputRequest']
+export type DepartmentPatchInput = U['PatchedDepartmentUpdateInputRequest']
+
+export type Position = U['Position']
+export type PositionInput = U['PositionInputRequest']
+export type PositionPatchInput = U['PatchedPositionUpdateInputRequest']
+
+export type Staff = U['Staff']
+export type StaffCreateInput = U['StaffInputRequest']
+export type StaffPatchInput = U['PatchedStaffUpdateInputRequest']
+export type StaffListQuery = NonNullable<UnitOps['directory_staff_list']['parameters']['query']>
+
+/** `permissions` is a JSON field (list of permission codes) that the schema leaves as `unknown`. */
+export type Role = Omit<U['Role'], 'permissions'> & { permissions: string[] }
+export type RoleInput = U['RoleInputRequest']
+export type RolePatchInput = U['PatchedRoleUpdateInputRequest']
+export type Permission = U['Permission']
+
+export interface GeneratedPassword {
+  username: string
+  password: string
+}
+
+export type StaffImportResult = Omit<U['ImportResult'], 'generated_passwords'> & {
+  generated_passwords: GeneratedPassword[]
+}

@@ -1,0 +1,67 @@
+import type { RouteRecordRaw } from 'vue-router'
+import { ADMIN_PERMISSIONS, PERM } from '@/stores/permissions'
+import { useSessionStore } from '@/stores/session'
+
+/** The unit's 管理 area; each page is gated by the permission codes in its meta. */
+export const adminChildren: RouteRecordRaw[] = [
+  {
+    path: 'departments',
+    name: 'admin-departments',
+    component: () => import('@/views/directory/departments/index.vue'),
+    meta: { title: 'menu.departments', menu: true, icon: 'Share', permissions: [PERM.directory] },
+  },
+  {
+    path: 'positions',
+    name: 'admin-positions',
+    component: () => import('@/views/directory/positions/index.vue'),
+    meta: { title: 'menu.positions', menu: true, icon: 'Medal', permissions: [PERM.directory] },
+  },
+  {
+    path: 'staff',
+    name: 'admin-staff',
+    component: () => import('@/views/directory/staff/index.vue'),
+    // Security officers unlock accounts and reset passwords from the same list.
+    meta: {
+      title: 'menu.staff',
+      menu: true,
+      icon: 'User',
+      permissions: [PERM.directory, PERM.security],
+    },
+  },
+  {
+    path: 'roles',
+    name: 'admin-roles',
+    component: () => import('@/views/directory/roles/index.vue'),
+    meta: { title: 'menu.roles', menu: true, icon: 'Lock', permissions: [PERM.roles] },
+  },
+  {
+    path: 'import',
+    name: 'admin-import',
+    component: () => import('@/views/directory/import/index.vue'),
+    meta: { title: 'menu.import', menu: true, icon: 'Upload', permissions: [PERM.directory] },
+  },
+  {
+    path: 'audit',
+    name: 'admin-audit',
+    component: () => import('@/views/audit/events/index.vue'),
+    meta: { title: 'menu.audit', menu: true, icon: 'Tickets', permissions: [PERM.audit] },
+  },
+]
+
+/** /admin opens the first page the user may see. */
+export function firstAdminRouteName(): string {
+  const session = useSessionStore()
+  const first = adminChildren.find((r) => session.can(r.meta?.permissions))
+  return String((first ?? adminChildren[0]!).name)
+}
+
+/** Nested in the portal layout (see ./portal.ts). */
+export const adminArea: RouteRecordRaw = {
+  path: '',
+  component: () => import('@/layouts/AdminLayout.vue'),
+  meta: { permissions: ADMIN_PERMISSIONS },
+  children: [
+    { path: '', name: 'admin', redirect: () => ({ name: firstAdminRouteName() }) },
+    ...adminChildren,
+  ],
+}

@@ -1,0 +1,39 @@
+import type { RouteRecordRaw } from 'vue-router'
+
+/** The provider console, on the base host only. */
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/console',
+    component: () => import('@/layouts/ConsoleLayout.vue'),
+    meta: { host: 'console' },
+    redirect: { name: 'console-units' },
+    children: [
+      {
+        path: 'units',
+        name: 'console-units',
+        component: () => import('@/views/console/units/index.vue'),
+        meta: { title: 'menu.units', menu: true, icon: 'OfficeBuilding' },
+      },
+      {
+        path: 'accounts',
+        name: 'console-accounts',
+        component: () => import('@/views/console/accounts/index.vue'),
+        meta: { title: 'menu.providerAccounts', menu: true, icon: 'Avatar' },
+      },
+      {
+        path: 'audit',
+        name: 'console-audit',
+        component: () => import('@/views/audit/events/index.vue'),
+        meta: { title: 'menu.audit', menu: true, icon: 'Tickets' },
+      },
+      {
+        path: 'tokens',
+        name: 'console-tokens',
+        component: () => import('@/views/account/tokens/index.vue'),
+        meta: { title: 'menu.tokens', icon: 'Key' },
+      },
+    ],
+  },
+]
+
+export default routes

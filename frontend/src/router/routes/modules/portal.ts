@@ -1,0 +1,38 @@
+import type { RouteRecordRaw } from 'vue-router'
+import { adminArea } from './admin'
+
+// /portal and /admin are separate top-level records (so '/' stays a plain
+// redirect) that share one layout component; Vue keeps the same layout
+// instance when moving between them.
+const PortalLayout = () => import('@/layouts/PortalLayout.vue')
+
+/** A unit's portal, on <code>.<base host>. */
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/portal',
+    component: PortalLayout,
+    meta: { host: 'unit' },
+    children: [
+      {
+        path: '',
+        name: 'portal-home',
+        component: () => import('@/views/portal/home/index.vue'),
+        meta: { title: 'menu.home' },
+      },
+      {
+        path: 'tokens',
+        name: 'portal-tokens',
+        component: () => import('@/views/account/tokens/index.vue'),
+        meta: { title: 'menu.tokens' },
+      },
+    ],
+  },
+  {
+    path: '/admin',
+    component: PortalLayout,
+    meta: { host: 'unit' },
+    children: [adminArea],
+  },
+]
+
+export default routes
