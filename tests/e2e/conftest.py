@@ -43,7 +43,50 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_platform(django_db_setup, django_db_blocker):
+def platform_env(django_db_setup, tmp_path_factory):
+    """Environment for the platform's processes: the test database, a private var/ (the
+    filesystem broker lives there when REDIS_URL is not set), the port."""
+    port = _free_port()
+    test_db = connection.settings_dict["NAME"]
+    assert test_db.startswith("test_"), f"refusing to serve the non-test database {test_db!r}"
+    url = re.sub(r"/[^/?]+(\?|$)", rf"/{test_db}\1", settings.DATABASE_URL, count=1)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "OA_PUBLIC_PORT": str(port),
+        "OA_LOG_LEVEL": "WARNING",
+        "OA_VAR_DIR": str(tmp_path_factory.mktemp("var")),
+    }
+    return port, test_db, env
+
+
+@pytest.fixture(scope="session")
+def live_worker(platform_env):
+    """A real Celery worker (Redis when REDIS_URL is set, else the filesystem broker)."""
+    _port, _db, env = platform_env
+    log = ROOT / "test-output" / "e2e-worker.log"
+    log.parent.mkdir(exist_ok=True)
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "--concurrency", "1", "--pool", "solo"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    deadline = time.time() + 60
+    while "ready" not in log.read_text():
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            pytest.fail(f"worker did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.3)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def live_platform(platform_env, django_db_blocker):
     """Base URL of a running platform (web process) over the test database."""
     if not (ROOT / "frontend" / "dist" / "index.html").exists():
         pytest.fail(
@@ -51,11 +94,7 @@ def live_platform(django_db_setup, django_db_blocker):
         )
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    port = _free_port()
-    test_db = connection.settings_dict["NAME"]
-    assert test_db.startswith("test_"), f"refusing to serve the non-test database {test_db!r}"
-    url = re.sub(r"/[^/?]+(\?|$)", rf"/{test_db}\1", settings.DATABASE_URL, count=1)
-    env = {**os.environ, "DATABASE_URL": url, "OA_PUBLIC_PORT": str(port), "OA_LOG_LEVEL": "WARNING"}
+    port, test_db, env = platform_env
     log = (ROOT / "test-output").joinpath("e2e-web.log")
     log.parent.mkdir(exist_ok=True)
     with log.open("w") as out:
