@@ -165,6 +165,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("OA_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+if env_bool("OA_BEHIND_TLS_PROXY", False):
+    # The proxy (platform/nginx.conf) terminates TLS and says so in X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 OA_DEMO_PASSWORD = os.environ.get("OA_DEMO_PASSWORD", "Demo@2026pass")

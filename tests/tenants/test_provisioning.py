@@ -185,3 +185,15 @@ def test_provisioning_fails_whole_when_the_admin_cannot_be_created(db):
     with pytest.raises(ActionError):
         do_provision_unit(acting_user=None, code="jimei", name="集美", admin_password="short")
     assert not schema_exists("jimei") and not Unit.objects.filter(code="jimei").exists()
+
+
+def test_a_provider_account_is_created_from_the_command_line(db, monkeypatch, capsys):
+    from django.contrib.auth import get_user_model
+    from django.core.management import CommandError
+
+    monkeypatch.setenv("NEW_PROVIDER_PASSWORD", "Console@2026pw")
+    call_command("create_provider_account", username="ops", display_name="运维值班", password_env="NEW_PROVIDER_PASSWORD")
+    assert get_user_model().objects.get(username="ops").is_staff
+    monkeypatch.setenv("NEW_PROVIDER_PASSWORD", "weak")
+    with pytest.raises(CommandError, match="password"):
+        call_command("create_provider_account", username="ops2", display_name="x", password_env="NEW_PROVIDER_PASSWORD")
