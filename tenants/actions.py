@@ -72,6 +72,13 @@ def validate_unit_fields(*, name: str, kind: str, modules: list[str] | None) -> 
     return name, kind, [m for m in DEFAULT_MODULES if m in modules]
 
 
+ADMIN_FIELDS = {
+    "username": "admin_username",
+    "display_name": "admin_display_name",
+    "password": "admin_password",
+}
+
+
 @dataclass
 class ProvisionResult:
     unit: Unit
@@ -127,9 +134,8 @@ def do_provision_unit(
                     must_change_password=generated,
                 )
             except ActionError as exc:
-                exc.field = {"username": "admin_username", "display_name": "admin_display_name"}.get(
-                    exc.field or "", "admin_password" if exc.field == "password" else exc.field
-                )
+                # The admin's fields are named admin_* on the unit form.
+                exc.field = ADMIN_FIELDS.get(exc.field or "", exc.field)
                 raise
             record_event(
                 "unit.provisioned",

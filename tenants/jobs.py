@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from oa.core.audit import record_event
 from oa.core.errors import ActionError
 from tenants.actions import do_provision_unit
 from tenants.models import Job
@@ -14,8 +15,6 @@ from tenants.models import Job
 
 @transaction.atomic
 def do_create_provision_job(units: list[dict], *, acting_user) -> Job:
-    from oa.core.audit import record_event
-
     job = Job.objects.create(
         kind="provision_units",
         total=len(units),

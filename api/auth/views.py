@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.db import connection
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -112,8 +112,6 @@ class PasswordView(APIView):
         data.is_valid(raise_exception=True)
         actions.do_change_password(request.user, ip=client_ip(request), **data.validated_data)
         # Changing the password must not log the user out of this session.
-        from django.contrib.auth import update_session_auth_hash
-
         update_session_auth_hash(request, request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

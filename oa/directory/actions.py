@@ -14,11 +14,13 @@ from oa.directory.models import Department, Position, Role, Staff
 from oa.directory.permissions import BUILTIN_ROLES, PERMISSION_CODES, SEPARATED_ADMIN_ROLES
 
 
-def generate_password() -> str:
+def generate_password(length: int = 14) -> str:
     """A random password that satisfies the policy (shown once, changed at first login)."""
-    alphabet = string.ascii_letters + string.digits
-    body = "".join(secrets.choice(alphabet) for _ in range(10))
-    return f"{body}A7a#"
+    classes = [string.ascii_lowercase, string.ascii_uppercase, string.digits, "#@%+=-"]
+    chars = [secrets.choice(c) for c in classes]
+    chars += [secrets.choice("".join(classes)) for _ in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
 
 
 def _clean_name(value: str, *, field: str = "name", max_length: int = 64, label: str = "名称") -> str:
@@ -241,7 +243,7 @@ def do_delete_role(role: Role, *, acting_user, ip=None) -> None:
     role.delete()
 
 
-def _check_separation(roles: list[Role]) -> None:
+def check_role_separation(roles: list[Role]) -> None:
     admin_roles = [r for r in roles if r.code in SEPARATED_ADMIN_ROLES]
     if len(admin_roles) > 1:
         names = "、".join(r.name for r in admin_roles)
@@ -269,7 +271,7 @@ def create_staff(
 ) -> Staff:
     """Create the account and staff profile. The caller holds the transaction and audits."""
     roles = list(roles or [])
-    _check_separation(roles)
+    check_role_separation(roles)
     user = create_user_account(
         username,
         display_name=display_name,
@@ -322,7 +324,7 @@ def do_update_staff(staff: Staff, *, acting_user, ip=None, **changes) -> Staff:
     staff.save()
     if "roles" in changes:
         roles = list(changes["roles"])
-        _check_separation(roles)
+        check_role_separation(roles)
         staff.roles.set(roles)
     record_event(
         "directory.staff_updated",

@@ -14,7 +14,7 @@ from django.db import transaction
 from oa.core.actions import check_password_policy
 from oa.core.audit import record_event
 from oa.core.errors import ActionError, ErrorCode
-from oa.directory.actions import _check_separation, create_staff, generate_password
+from oa.directory.actions import check_role_separation, create_staff, generate_password
 from oa.directory.models import Department, Position, Role
 from oa.directory.queries import department_path
 
@@ -178,7 +178,7 @@ def do_import_staff(name: str, data: bytes, *, acting_user, dry_run: bool, ip=No
             else:
                 row_roles.append(role)
         try:
-            _check_separation(row_roles)
+            check_role_separation(row_roles)
         except ActionError as exc:
             err("roles", exc.detail)
         password = row.get("password", "")

@@ -26,7 +26,9 @@ class Command(BaseCommand):
             password = getpass.getpass("密码 password: ")
         connection.set_schema_to_public()
         try:
-            do_create_provider_account(acting_user=None, username=username, display_name=display_name, password=password, email=email)
+            do_create_provider_account(
+                acting_user=None, username=username, display_name=display_name, password=password, email=email
+            )
         except ActionError as exc:
             raise CommandError(f"{exc.field}: {exc.detail}") from exc
         self.stdout.write(self.style.SUCCESS(f"平台账户已创建 provider account created: {username}"))

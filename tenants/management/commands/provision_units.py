@@ -23,7 +23,9 @@ class Command(BaseCommand):
         try:
             rows = parse_units_csv(csv_file.read_bytes())
         except ActionError as exc:
-            lines = [exc.detail] + [f"  第 {e['row']} 行 row {e['row']} [{e['field']}]: {e['detail']}" for e in exc.errors]
+            lines = [exc.detail] + [
+                f"  第 {e['row']} 行 row {e['row']} [{e['field']}]: {e['detail']}" for e in exc.errors
+            ]
             raise CommandError("\n".join(lines)) from exc
         bar = tqdm(total=len(rows), desc="开通单位 provisioning", unit="unit", disable=verbosity == 0)
 
@@ -35,10 +37,14 @@ class Command(BaseCommand):
         bar.close()
         created = [r for r in results if r["status"] == "created"]
         failed = [r for r in results if r["status"] == "failed"]
-        self.stdout.write(f"created {len(created)}, already there {len(results) - len(created) - len(failed)}, failed {len(failed)}")
+        self.stdout.write(
+            f"created {len(created)}, already there {len(results) - len(created) - len(failed)}, failed {len(failed)}"
+        )
         for r in created:
             if r.get("admin_password"):
-                self.stdout.write(f"  {r['code']}: {r['admin_username']} / {r['admin_password']} (change at first login)")
+                self.stdout.write(
+                    f"  {r['code']}: {r['admin_username']} / {r['admin_password']} (change at first login)"
+                )
         for r in failed:
             self.stderr.write(f"  row {r['row']} {r['code']}: {r['detail']}")
         if failed:
