@@ -35,6 +35,12 @@ async function bootstrap() {
         })
       }
     },
+    onUnitSuspended(err) {
+      useSiteStore().block(err)
+      if (router.currentRoute.value.name !== 'unavailable') {
+        void router.push({ name: 'unavailable' })
+      }
+    },
     notify(message) {
       ElMessage({ type: 'error', message, grouping: true, showClose: true })
     },

@@ -44,6 +44,7 @@ function codeForStatus(status: number): string {
   if (status === 405) return 'method_not_allowed'
   if (status === 409) return 'conflict'
   if (status === 413) return 'file_too_large'
+  if (status === 423) return 'account_locked'
   if (status === 429) return 'throttled'
   if (status >= 500) return 'server_error'
   return 'error'
@@ -107,47 +108,76 @@ export function toApiError(status: number, body: unknown): ApiError {
 interface Translator {
   te(key: string): boolean
   t(key: string): string
+  /** The UI language, e.g. 'zh-CN' or 'en'. */
+  locale?: () => string
 }
 
 const appTranslator: Translator = {
   te: (key) => i18n.global.te(key),
   t: (key) => i18n.global.t(key),
+  locale: () => currentLanguage(),
+}
+
+const CJK = /[\u3400-\u9fff]/
+
+/**
+ * The backend writes its own `detail` texts in Chinese only (DRF's stock messages do
+ * follow Accept-Language). In a non-Chinese UI such a detail is replaced by our text
+ * for its code, when we have one.
+ */
+function readable(
+  code: string | undefined,
+  detail: string,
+  translator: Translator,
+): string | null {
+  const fallback = code ? `errors.fallback.${code}` : ''
+  const hasFallback = !!fallback && translator.te(fallback)
+  const chineseUi = (translator.locale?.() ?? 'zh-CN').startsWith('zh')
+  if (detail && (chineseUi || !CJK.test(detail) || !hasFallback)) return detail
+  if (hasFallback) return translator.t(fallback)
+  return null
 }
 
 /**
- * Text to show for an error. Codes listed under `errors.<code>` in the locale
- * files are ours to word (login failures, lockout, network...). Any other 403
- * reads 无权限. Otherwise the backend's `detail` (already in the UI language via
- * Accept-Language) is the most specific text; `errors.fallback.<code>` covers
- * answers that carry none.
+ * Text to show for an error.
+ * 1. Codes listed directly under `errors.<code>` are ours to word (wrong login,
+ *    session gone, network, server error...), whatever the backend said.
+ * 2. A 403 whose code we do not know (`permission_denied` and the like) reads 无权限.
+ * 3. Otherwise the backend's `detail` is the most specific text (its own messages are
+ *    Chinese: in another UI language `errors.fallback.<code>` is used instead), and
+ *    `errors.fallback.<code>` covers answers that carry no detail.
  */
 export function errorMessage(err: unknown, translator: Translator = appTranslator): string {
   if (!(err instanceof ApiError)) {
     return translator.t('errors.unknown')
   }
   const own = `errors.${err.code}`
-  if (err.code && translator.te(own)) return translator.t(own)
-  if (err.status === 403) return translator.t('errors.permission_denied')
-  if (err.detail) return err.detail
-  const fallback = `errors.fallback.${err.code}`
-  if (translator.te(fallback)) return translator.t(fallback)
-  return translator.t('errors.unknown')
+  if (err.code && err.code !== 'fallback' && translator.te(own)) return translator.t(own)
+  if (err.status === 403 && !translator.te(`errors.fallback.${err.code}`)) {
+    return translator.t('errors.permission_denied')
+  }
+  return readable(err.code, err.detail, translator) ?? translator.t('errors.unknown')
 }
 
 /**
  * Per-field messages for el-form-item's `error` prop. Row-level errors (imports)
  * are left out: they belong in a table, not on a form.
  */
-export function fieldErrors(err: unknown): Record<string, string> {
+export function fieldErrors(err: unknown, translator: Translator = appTranslator): Record<string, string> {
   const out: Record<string, string> = {}
   if (!(err instanceof ApiError)) return out
-  const add = (field: string | null | undefined, detail: string) => {
+  const add = (field: string | null | undefined, code: string | undefined, detail: string) => {
     if (!field || field === 'non_field_errors' || !detail) return
-    out[field] = out[field] && out[field] !== detail ? `${out[field]}；${detail}` : detail
+    const text = readable(code, detail, translator) ?? detail
+    out[field] = out[field] && out[field] !== text ? `${out[field]}；${text}` : text
   }
-  add(err.field, err.detail)
+  // With `errors`, the top-level detail repeats the first item prefixed by the field
+  // name ("name: ..."), so the items are used as they are.
+  if (!err.errors.some((item) => item.field === err.field && (item.row ?? null) === null)) {
+    add(err.field, err.code, err.detail)
+  }
   for (const item of err.errors) {
-    if (item.row === null || item.row === undefined) add(item.field, item.detail)
+    if (item.row === null || item.row === undefined) add(item.field, item.code, item.detail)
   }
   return out
 }
@@ -174,6 +204,8 @@ export interface ClientHooks {
   onUnauthorized?: (err: ApiError) => void
   /** Show a message to the user (ElMessage in the app). */
   notify?: (message: string, err: ApiError) => void
+  /** The unit was suspended meanwhile (403 unit_suspended): the app shows the closed page. */
+  onUnitSuspended?: (err: ApiError) => void
 }
 
 export interface CallOptions {
@@ -273,6 +305,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
         err.status === 401 || (err.status === 403 && err.code === 'not_authenticated')
       if (unauthenticated && !opts.allow401) {
         hooks.onUnauthorized?.(err)
+      } else if (err.code === 'unit_suspended' && hooks.onUnitSuspended) {
+        hooks.onUnitSuspended(err)
       } else if (!opts.silent) {
         hooks.notify?.(errorMessage(err), err)
       }

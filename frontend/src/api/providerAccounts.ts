@@ -1,16 +1,16 @@
-import { api, asList, call } from './client'
+import { api, call } from './client'
 import type {
   Id,
+  PageQuery,
+  Paginated,
   ProviderAccount,
   ProviderAccountCreateInput,
   ProviderAccountPatchInput,
 } from './types'
 
-export async function listProviderAccounts(): Promise<ProviderAccount[]> {
-  // Requests a large page in case the endpoint paginates; the console has a handful of accounts.
-  return asList(
-    await call(() => api.GET('/api/provider-accounts/', { params: { query: { page_size: 200 } } })),
-  )
+/** One page of the platform's own accounts ({count, results}). */
+export function listProviderAccounts(query: PageQuery = {}): Promise<Paginated<ProviderAccount>> {
+  return call(() => api.GET('/api/provider-accounts/', { params: { query } }))
 }
 
 export function createProviderAccount(input: ProviderAccountCreateInput): Promise<ProviderAccount> {

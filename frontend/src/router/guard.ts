@@ -36,6 +36,12 @@ export async function resolveNavigation(
   const host = [...to.matched].reverse().find((r) => r.meta.host)?.meta.host
   if (host && host !== site.kind) return { name: homeRouteName() }
 
+  // A module's page needs the unit to have that module switched on.
+  const module = to.meta.module
+  if (module && !site.hasModule(module)) {
+    return { name: 'not-found', params: { pathMatch: to.path.slice(1).split('/') } }
+  }
+
   // Every matched record's permissions must be met (the admin area, then the page).
   for (const record of to.matched) {
     if (record.meta.permissions && !session.can(record.meta.permissions)) {

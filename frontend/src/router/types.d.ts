@@ -14,6 +14,8 @@ declare module 'vue-router' {
     permissions?: string[]
     /** Shown in the layout's menu. */
     menu?: boolean
+    /** The unit must have this platform module, and it must be available (portal pages). */
+    module?: string
     /** Element Plus icon name for the menu. */
     icon?: string
   }

@@ -8,3 +8,9 @@ export const PERM = {
 
 /** Any of these opens the unit's 管理 (admin) area. */
 export const ADMIN_PERMISSIONS: string[] = [PERM.directory, PERM.roles, PERM.security, PERM.audit]
+
+/**
+ * The three officer roles (三员): their permissions are fixed by the platform and one
+ * person may hold only one of them (the backend answers role_conflict otherwise).
+ */
+export const SEPARATED_ROLE_CODES: readonly string[] = ['sysadmin', 'secadmin', 'auditadmin']

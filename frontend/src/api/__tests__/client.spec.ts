@@ -50,9 +50,30 @@ describe('errorMessage', () => {
   it('maps the login failure codes to our own text', () => {
     const err = toApiError(400, { code: 'invalid_credentials', detail: 'bad', field: null })
     expect(errorMessage(err)).toBe('用户名或密码错误')
-    expect(errorMessage(toApiError(403, { code: 'account_locked', detail: 'x', field: null }))).toBe(
-      '账户已锁定，请稍后再试',
-    )
+  })
+
+  it('keeps the backend detail of a lockout (423) and of a disabled account (403)', () => {
+    const locked = toApiError(423, {
+      code: 'account_locked',
+      detail: '登录失败次数过多，账户已锁定，请 15 分钟后再试。',
+      field: null,
+    })
+    expect(errorMessage(locked)).toBe('登录失败次数过多，账户已锁定，请 15 分钟后再试。')
+    expect(errorMessage(toApiError(423, null))).toBe('登录失败次数过多，账户已锁定，请稍后再试')
+    const disabled = toApiError(403, { code: 'account_disabled', detail: '账户已停用，请联系管理员。', field: null })
+    expect(errorMessage(disabled)).toBe('账户已停用，请联系管理员。')
+  })
+
+  it('replaces a Chinese-only backend detail by our text in the English UI', () => {
+    setLocale('en')
+    const dup = toApiError(400, { code: 'duplicate', detail: '用户名“a”已存在。', field: 'username' })
+    expect(errorMessage(dup)).toBe('Something with this name or code already exists')
+    expect(fieldErrors(dup)).toEqual({ username: 'Something with this name or code already exists' })
+    const mismatch = toApiError(400, { code: 'confirmation_mismatch', detail: '请输入单位代码', field: 'confirm' })
+    expect(errorMessage(mismatch)).toBe('The confirmation does not match')
+    // An English detail (DRF's own messages follow Accept-Language) is kept.
+    const drf = toApiError(400, { code: 'required', detail: 'name: This field is required.', field: 'name' })
+    expect(errorMessage(drf)).toBe('name: This field is required.')
   })
 
   it('follows the UI language', () => {
@@ -78,6 +99,18 @@ describe('errorMessage', () => {
 })
 
 describe('fieldErrors', () => {
+  beforeEach(() => setLocale('zh-CN'))
+
+  it('uses the items of a DRF validation error, not the field-prefixed summary', () => {
+    const err = toApiError(400, {
+      code: 'required',
+      detail: 'name: 该字段是必填项。',
+      field: 'name',
+      errors: [{ field: 'name', code: 'required', detail: '该字段是必填项。' }],
+    })
+    expect(fieldErrors(err)).toEqual({ name: '该字段是必填项。' })
+  })
+
   it('merges the main field and row-less items, skipping import rows', () => {
     const err = toApiError(400, {
       code: 'invalid',

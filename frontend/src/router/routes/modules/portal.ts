@@ -20,6 +20,13 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.home' },
       },
       {
+        // 通讯录: the unit's staff, read-only, for every member (module `directory`).
+        path: 'directory',
+        name: 'portal-directory',
+        component: () => import('@/views/portal/address-book/index.vue'),
+        meta: { title: 'menu.addressBook', module: 'directory' },
+      },
+      {
         path: 'tokens',
         name: 'portal-tokens',
         component: () => import('@/views/account/tokens/index.vue'),

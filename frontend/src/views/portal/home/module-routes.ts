@@ -5,7 +5,9 @@ import type { RouteLocationRaw } from 'vue-router'
  * says the module is available AND the frontend has its page here; every
  * other card shows 即将上线 instead of leading to a placeholder.
  */
-export const MODULE_ROUTES: Record<string, RouteLocationRaw> = {}
+export const MODULE_ROUTES: Record<string, RouteLocationRaw> = {
+  directory: { name: 'portal-directory' },
+}
 
 /** Icons for the module codes of the architecture brief; unknown codes get a generic one. */
 export const MODULE_ICONS: Record<string, string> = {
