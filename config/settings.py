@@ -146,7 +146,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Security (等保 2.0 hygiene; docs/security.md) -----------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "oa.core.security.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "oa.core.security.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "oa.core.security.PasswordHistoryValidator", "OPTIONS": {"remember": 5}},
@@ -179,7 +179,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = OA_UPLOAD_MAX_BYTES
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.auth.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "api.auth.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -14,7 +14,7 @@ from tenants.models import Job
 
 
 @transaction.atomic
-def do_create_provision_job(units: list[dict], *, acting_user) -> Job:
+def do_create_provision_job(units: list[dict], *, acting_user, ip: str | None = None) -> Job:
     job = Job.objects.create(
         kind="provision_units",
         total=len(units),
@@ -22,7 +22,11 @@ def do_create_provision_job(units: list[dict], *, acting_user) -> Job:
         created_by=acting_user,
     )
     record_event(
-        "unit.bulk_requested", acting_user=acting_user, target=job, summary=f"批量开通单位 {len(units)} 个"
+        "unit.bulk_requested",
+        acting_user=acting_user,
+        target=job,
+        summary=f"批量开通单位 {len(units)} 个",
+        ip=ip,
     )
     return job
 
@@ -101,3 +105,27 @@ def run_provision_job(job_id: int) -> None:
 
 
 __all__ = ["do_create_provision_job", "provision_rows", "run_provision_job"]
+
+
+@transaction.atomic
+def do_release_job_credentials(job: Job, *, acting_user, ip: str | None = None) -> list[dict]:
+    """The job's results with the generated admin passwords, for the provider who started it,
+    once: the stored copies are erased as they are handed over."""
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    results = list(job.payload.get("results", []))
+    finished = job.status in (Job.Status.DONE, Job.Status.FAILED)
+    if not finished or acting_user is None or job.created_by_id != acting_user.pk:
+        return [{**r, "admin_password": None} for r in results]
+    released = [r["code"] for r in results if r.get("admin_password")]
+    if released:
+        job.payload = {**job.payload, "results": [{**r, "admin_password": None} for r in results]}
+        job.save(update_fields=["payload"])
+        record_event(
+            "unit.bulk_credentials_shown",
+            acting_user=acting_user,
+            target=job,
+            summary=f"查看批量开通生成的管理员初始密码（{len(released)} 个单位）",
+            detail={"units": released},
+            ip=ip,
+        )
+    return results

@@ -45,6 +45,7 @@ class PositionUpdateInput(serializers.Serializer):
 
 class RoleSerializer(serializers.ModelSerializer):
     member_count = serializers.IntegerField(read_only=True, default=0)
+    permissions = serializers.ListField(child=serializers.CharField())
 
     class Meta:
         model = Role
@@ -138,8 +139,13 @@ class ImportInput(serializers.Serializer):
     dry_run = serializers.BooleanField(default=True)
 
 
+class GeneratedPasswordSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField()
+
+
 class ImportResultSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField()
     total = serializers.IntegerField()
     created = serializers.IntegerField()
-    generated_passwords = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    generated_passwords = GeneratedPasswordSerializer(many=True)

@@ -36,6 +36,13 @@ def read_permission(write_permission):
     return Permission
 
 
+def require_roles_permission(request, view) -> None:
+    if not CanManageRoles().has_permission(request, view):
+        raise ActionError(
+            ErrorCode.PERMISSION_DENIED, "授予角色需要“管理角色与授权”权限。", field="roles", status=403
+        )
+
+
 def get_or_404(model: type[Model], pk: int, label: str):
     obj = model.objects.filter(pk=pk).first()
     if obj is None:
@@ -180,8 +187,11 @@ class StaffListView(generics.ListAPIView):
     def post(self, request):
         data = s.StaffInput(data=request.data)
         data.is_valid(raise_exception=True)
+        if data.validated_data["roles"]:
+            require_roles_permission(request, self)
+        # An administrator chose this password: the person must change it at first login.
         staff = actions.do_create_staff(
-            acting_user=request.user, ip=client_ip(request), **data.validated_data
+            acting_user=request.user, ip=client_ip(request), must_change_password=True, **data.validated_data
         )
         return Response(s.StaffSerializer(staff).data, status=status.HTTP_201_CREATED)
 
@@ -207,10 +217,8 @@ class StaffDetailView(APIView):
         staff = get_staff(pk)
         data = s.StaffUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        if "roles" in data.validated_data and not CanManageRoles().has_permission(request, self):
-            raise ActionError(
-                ErrorCode.PERMISSION_DENIED, "授予角色需要“管理角色与授权”权限。", field="roles", status=403
-            )
+        if "roles" in data.validated_data:
+            require_roles_permission(request, self)
         staff = actions.do_update_staff(
             staff, acting_user=request.user, ip=client_ip(request), **data.validated_data
         )
@@ -256,6 +264,7 @@ class StaffImportView(APIView):
             upload.read(),
             acting_user=request.user,
             dry_run=data.validated_data["dry_run"],
+            can_grant_roles=CanManageRoles().has_permission(request, self),
             ip=client_ip(request),
         )
         return Response(s.ImportResultSerializer(asdict(result)).data)

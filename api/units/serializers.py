@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tenants.models import Job, Unit
@@ -9,6 +10,7 @@ from tenants.modules import BY_CODE, UNIT_KINDS
 class UnitSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     url = serializers.CharField(read_only=True)
+    modules = serializers.ListField(child=serializers.CharField())
 
     class Meta:
         model = Unit
@@ -72,15 +74,24 @@ class JobResultSerializer(serializers.Serializer):
     detail = serializers.CharField(required=False)
 
 
+class JobErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True)
+    field = serializers.CharField(allow_null=True)
+    detail = serializers.CharField()
+
+
 class JobSerializer(serializers.ModelSerializer):
+    errors = JobErrorSerializer(many=True)
     results = serializers.SerializerMethodField()
 
     class Meta:
         model = Job
         fields = ["id", "kind", "status", "total", "done", "errors", "results", "created_at", "finished_at"]
 
+    @extend_schema_field(JobResultSerializer(many=True))
     def get_results(self, job) -> list[dict]:
-        return JobResultSerializer(job.payload.get("results", []), many=True).data
+        results = self.context.get("results", job.payload.get("results", []))
+        return JobResultSerializer(results, many=True).data
 
 
 class CatalogueEntrySerializer(serializers.Serializer):

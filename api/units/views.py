@@ -23,7 +23,7 @@ from api.units.serializers import (
 from oa.core.errors import ActionError, ErrorCode
 from tenants import actions
 from tenants.bulk import parse_units_csv
-from tenants.jobs import do_create_provision_job
+from tenants.jobs import do_create_provision_job, do_release_job_credentials
 from tenants.models import Job, Unit
 from tenants.modules import CATALOGUE, UNIT_KINDS
 
@@ -86,9 +86,17 @@ class UnitDetailView(APIView):
         )
         return Response(UnitSerializer(unit).data)
 
-    @extend_schema(request=DeleteInput, responses={204: None})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("confirm", str, required=True, description="the unit's code, typed to confirm")
+        ],
+        responses={204: None},
+    )
     def delete(self, request, code: str):
-        data = DeleteInput(data=request.data)
+        # The confirmation may come as ?confirm= (clients that send no DELETE body) or in the body.
+        data = DeleteInput(
+            data={"confirm": request.query_params.get("confirm", request.data.get("confirm", ""))}
+        )
         data.is_valid(raise_exception=True)
         actions.do_delete_unit(
             get_unit(code),
@@ -133,7 +141,7 @@ class UnitBulkView(APIView):
         data = BulkInput(data=request.data)
         data.is_valid(raise_exception=True)
         units = parse_units_csv(data.validated_data["file"].read())
-        job = do_create_provision_job(units, acting_user=request.user)
+        job = do_create_provision_job(units, acting_user=request.user, ip=client_ip(request))
         from tenants.tasks import provision_units_job
 
         transaction.on_commit(lambda: provision_units_job.delay(job.pk))
@@ -148,7 +156,10 @@ class JobDetailView(APIView):
         job = Job.objects.filter(pk=pk).first()
         if job is None:
             raise ActionError(ErrorCode.NOT_FOUND, "任务不存在。", status=404)
-        return Response(JobSerializer(job).data)
+        # Generated admin passwords reach the provider who started the job, once.
+        results = do_release_job_credentials(job, acting_user=request.user, ip=client_ip(request))
+        job.refresh_from_db()
+        return Response(JobSerializer(job, context={"results": results}).data)
 
 
 class ModuleCatalogueView(APIView):

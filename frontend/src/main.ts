@@ -41,6 +41,10 @@ async function bootstrap() {
         void router.push({ name: 'unavailable' })
       }
     },
+    onPasswordChangeRequired() {
+      // The server insists: bring back the change-password dialog the app shows at login.
+      session.requirePasswordChange()
+    },
     notify(message) {
       ElMessage({ type: 'error', message, grouping: true, showClose: true })
     },

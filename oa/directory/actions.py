@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 
@@ -167,6 +168,9 @@ def do_delete_position(position: Position, *, acting_user, ip=None) -> None:
 # --- roles ---------------------------------------------------------------------------------
 
 
+ROLE_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
+
+
 def _clean_permissions(permissions) -> list[str]:
     if not isinstance(permissions, list | tuple):
         raise ActionError(ErrorCode.INVALID, "权限须为权限代码列表。", field="permissions")
@@ -185,10 +189,12 @@ def ensure_builtin_roles() -> None:
 @transaction.atomic
 def do_create_role(*, acting_user, code: str, name: str, permissions: list[str], ip=None) -> Role:
     name = _clean_name(name, label="角色名称")
-    code = (code or "").strip().lower()
-    if not code or not all(c.isalnum() or c in "_-" for c in code) or len(code) > 40:
+    code = (code or "").strip()
+    if not ROLE_CODE.match(code):
         raise ActionError(
-            ErrorCode.INVALID, "角色代码只能包含字母、数字、_ 和 -，且不超过 40 个字符。", field="code"
+            ErrorCode.INVALID,
+            "角色代码须以小写字母开头，只含小写字母、数字、_ 和 -，且不超过 40 个字符。",
+            field="code",
         )
     if Role.objects.filter(code=code).exists():
         raise ActionError(ErrorCode.DUPLICATE, f"角色代码“{code}”已存在。", field="code")

@@ -128,7 +128,9 @@ def _department_index() -> dict[str, Department]:
     return index
 
 
-def do_import_staff(name: str, data: bytes, *, acting_user, dry_run: bool, ip=None) -> ImportResult:
+def do_import_staff(
+    name: str, data: bytes, *, acting_user, dry_run: bool, can_grant_roles: bool = False, ip=None
+) -> ImportResult:
     rows = read_rows(name, data)
     User = get_user_model()
     departments = _department_index()
@@ -167,6 +169,8 @@ def do_import_staff(name: str, data: bytes, *, acting_user, dry_run: bool, ip=No
             if position is None:
                 err("position", f"职务“{row['position']}”不存在。")
         row_roles = []
+        if row.get("roles") and not can_grant_roles:
+            err("roles", "没有授予角色的权限（需要“管理角色与授权”）。")
         for token in [
             t.strip()
             for t in row.get("roles", "").replace("、", ";").replace(",", ";").split(";")
@@ -215,7 +219,8 @@ def do_import_staff(name: str, data: bytes, *, acting_user, dry_run: bool, ip=No
                 phone=row.get("phone", ""),
                 email=row.get("email", ""),
                 roles=row_roles,
-                must_change_password=generated,
+                # Passwords from a file were seen by whoever made it: changed at first login.
+                must_change_password=True,
             )
             if generated:
                 # Shown once to the importing admin; the user must change it at first login.

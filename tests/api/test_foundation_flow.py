@@ -46,8 +46,19 @@ def test_provider_to_staff_member_through_the_api(db):
     assert staff.status_code == 201, staff.content
 
     member = csrf_login("tongan", "chenjing", "Qingshui#2026")
+    # The admin chose that password, so it must be changed before anything else.
+    refused = member.get("/api/directory/staff/")
+    assert (refused.status_code, refused.json()["code"]) == (403, "password_change_required")
+    changed = member.post(
+        "/api/auth/password/",
+        {"old_password": "Qingshui#2026", "new_password": "Xiamen@2026mine"},
+        format="json",
+    )
+    assert changed.status_code == 204
+    assert member.get("/api/directory/staff/").status_code == 200
     home = member.get("/api/portal/home/").json()
     assert home["user"]["display_name"] == "陈静"
+    assert home["user"]["must_change_password"] is False
     assert home["user"]["department"]["name"] == "办公室"
     assert home["unit"]["name"] == "同安区政府办公室"
     assert member.post("/api/directory/departments/", {"name": "越权"}, format="json").status_code == 403

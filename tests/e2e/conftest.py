@@ -68,8 +68,24 @@ def live_worker(platform_env):
     log.parent.mkdir(exist_ok=True)
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "--concurrency", "1", "--pool", "solo"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-l",
+                "info",
+                "--concurrency",
+                "1",
+                "--pool",
+                "solo",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     deadline = time.time() + 60
     while "ready" not in log.read_text():
@@ -145,6 +161,9 @@ def live_platform(platform_env, django_db_blocker):
 
 @pytest.fixture(scope="session")
 def browser():
+    import shutil
+
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # this run's screenshots only
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -177,7 +196,12 @@ def console_api(port: int, username: str, password: str, code: str | None = None
             f"http://127.0.0.1:{port}{path}",
             method=method,
             data=None if body is None else json.dumps(body).encode(),
-            headers={"Host": host, "Content-Type": "application/json", "X-CSRFToken": csrf, "Referer": f"http://{host}/"},
+            headers={
+                "Host": host,
+                "Content-Type": "application/json",
+                "X-CSRFToken": csrf,
+                "Referer": f"http://{host}/",
+            },
         )
         try:
             with opener.open(request, timeout=30) as response:

@@ -22,12 +22,15 @@ def cleanup_bulk_units(live_platform):
         api("DELETE", f"/api/units/{code}/", {"confirm": code}, ok=(204, 404))
 
 
-def test_a_csv_of_units_is_provisioned_by_the_worker_with_progress(live_platform, live_worker, page, tmp_path, cleanup_bulk_units):
+def test_a_csv_of_units_is_provisioned_by_the_worker_with_progress(
+    live_platform, live_worker, page, tmp_path, cleanup_bulk_units
+):
     port = live_platform
     console = f"http://localhost:{port}"
     csv = tmp_path / "units.csv"
     csv.write_text(
-        "code,name,kind\n" + "".join(f"{code},批量街道{i}办事处,street_office\n" for i, code in enumerate(CODES, 1)),
+        "code,name,kind\n"
+        + "".join(f"{code},批量街道{i}办事处,street_office\n" for i, code in enumerate(CODES, 1)),
         encoding="utf-8",
     )
     shot = Shots(page, "bulk")

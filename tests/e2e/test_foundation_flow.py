@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 UNIT_PASSWORD = "Tongan@2026pass"
 STAFF_PASSWORD = "Qingshui#2026"
+OWN_PASSWORD = "Xiamen@2026mine"
 
 
 def sign_in(page, base: str, username: str, password: str) -> None:
@@ -46,7 +47,9 @@ def cleanup_unit(live_platform):
     api("DELETE", "/api/units/tongan/", {"confirm": "tongan"}, ok=(204, 404))
 
 
-def test_provider_creates_a_unit_whose_admin_builds_the_org_and_staff_sign_in(live_platform, page, cleanup_unit):
+def test_provider_creates_a_unit_whose_admin_builds_the_org_and_staff_sign_in(
+    live_platform, page, cleanup_unit
+):
     port = live_platform
     console = f"http://localhost:{port}"
     unit = f"http://tongan.localhost:{port}"
@@ -109,7 +112,9 @@ def test_provider_creates_a_unit_whose_admin_builds_the_org_and_staff_sign_in(li
     unit_page.get_by_test_id("staff-form-display-name").fill("陈静")
     unit_page.get_by_test_id("staff-form-password").fill(STAFF_PASSWORD)
     unit_page.get_by_test_id("staff-form-department").click()
-    unit_page.locator(".el-tree-node__label, .el-select-dropdown__item").filter(has_text="办公室").last.click()
+    unit_page.locator(".el-tree-node__label, .el-select-dropdown__item").filter(
+        has_text="办公室"
+    ).last.click()
     ushot("admin-staff-form")
     unit_page.get_by_test_id("staff-form-submit").click()
     expect(unit_page.get_by_test_id("staff-table")).to_contain_text("陈静")
@@ -120,6 +125,13 @@ def test_provider_creates_a_unit_whose_admin_builds_the_org_and_staff_sign_in(li
     unit_page.get_by_test_id("logout").click()
     expect(unit_page).to_have_url(re.compile(r"/login"))
     sign_in(unit_page, unit, "chenjing", STAFF_PASSWORD)
+    # The admin chose the password, so the portal first asks for a new one.
+    unit_page.get_by_test_id("password-old").fill(STAFF_PASSWORD)
+    unit_page.get_by_test_id("password-new").fill(OWN_PASSWORD)
+    unit_page.get_by_test_id("password-confirm").fill(OWN_PASSWORD)
+    ushot("portal-forced-password-change")
+    unit_page.get_by_test_id("password-submit").click()
+    expect(unit_page.get_by_test_id("password-submit")).to_be_hidden()
     expect(unit_page.get_by_test_id("home-greeting")).to_contain_text("陈静")
     expect(unit_page.get_by_test_id("home-department")).to_contain_text("办公室")
     expect(unit_page.get_by_test_id("module-card-documents")).to_be_visible()

@@ -47,6 +47,8 @@ def test_a_bulk_job_provisions_every_unit_and_running_it_twice_changes_nothing(p
     assert results["haicang"]["admin_password"]  # generated, shown to the provider
     assert results["jimei"]["admin_password"] is None
     assert all(u["admin_password"] is None for u in job.payload["units"])  # not kept
+    again = {r["code"]: r for r in provider.get(f"/api/jobs/{job.pk}/").json()["results"]}
+    assert again["haicang"]["admin_password"] is None  # shown once
     run_provision_job(job.pk)
     assert Unit.objects.filter(code__in=["jimei", "haicang"]).count() == 2
 

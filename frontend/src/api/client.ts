@@ -206,6 +206,8 @@ export interface ClientHooks {
   notify?: (message: string, err: ApiError) => void
   /** The unit was suspended meanwhile (403 unit_suspended): the app shows the closed page. */
   onUnitSuspended?: (err: ApiError) => void
+  /** An initial or reset password must be changed first (403 password_change_required). */
+  onPasswordChangeRequired?: (err: ApiError) => void
 }
 
 export interface CallOptions {
@@ -307,6 +309,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
         hooks.onUnauthorized?.(err)
       } else if (err.code === 'unit_suspended' && hooks.onUnitSuspended) {
         hooks.onUnitSuspended(err)
+      } else if (err.code === 'password_change_required' && hooks.onPasswordChangeRequired) {
+        hooks.onPasswordChangeRequired(err)
       } else if (!opts.silent) {
         hooks.notify?.(errorMessage(err), err)
       }

@@ -370,15 +370,33 @@ export interface components {
             status?: components["schemas"]["JobStatusEnum"];
             total?: number;
             done?: number;
-            errors?: unknown;
-            readonly results: {
-                [key: string]: unknown;
-            }[];
+            errors: components["schemas"]["JobError"][];
+            readonly results: components["schemas"]["JobResult"][];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
             finished_at?: string | null;
         };
+        JobError: {
+            row: number | null;
+            field: string | null;
+            detail: string;
+        };
+        JobResult: {
+            row: number | null;
+            code: string;
+            status: components["schemas"]["JobResultStatusEnum"];
+            admin_username?: string;
+            admin_password?: string | null;
+            detail?: string;
+        };
+        /**
+         * @description * `created` - created
+         *     * `existing` - existing
+         *     * `failed` - failed
+         * @enum {string}
+         */
+        JobResultStatusEnum: "created" | "existing" | "failed";
         /**
          * @description * `pending` - Pending
          *     * `running` - Running
@@ -545,7 +563,7 @@ export interface components {
             readonly kind_display: string;
             status?: components["schemas"]["UnitStatusEnum"];
             readonly url: string;
-            modules?: unknown;
+            modules: string[];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -579,7 +597,7 @@ export interface components {
             readonly kind_display: string;
             status?: components["schemas"]["UnitStatusEnum"];
             readonly url: string;
-            modules?: unknown;
+            modules: string[];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1035,7 +1053,10 @@ export interface operations {
     };
     units_destroy: {
         parameters: {
-            query?: never;
+            query: {
+                /** @description the unit's code, typed to confirm */
+                confirm: string;
+            };
             header?: never;
             path: {
                 code: string;

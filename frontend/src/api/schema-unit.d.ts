@@ -407,6 +407,10 @@ export interface components {
             /** @default 0 */
             order: number;
         };
+        GeneratedPassword: {
+            username: string;
+            password: string;
+        };
         Home: {
             user: components["schemas"]["Me"];
             unit: components["schemas"]["HomeUnit"];
@@ -436,9 +440,7 @@ export interface components {
             dry_run: boolean;
             total: number;
             created: number;
-            generated_passwords: {
-                [key: string]: string;
-            }[];
+            generated_passwords: components["schemas"]["GeneratedPassword"][];
         };
         LoginInputRequest: {
             username: string;
@@ -541,7 +543,7 @@ export interface components {
             readonly id: number;
             name: string;
             code: string;
-            permissions?: unknown;
+            permissions: string[];
             builtin?: boolean;
             /** @default 0 */
             readonly member_count: number;

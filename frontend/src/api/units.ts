@@ -45,12 +45,10 @@ export function resumeUnit(code: string): Promise<Unit> {
 
 /**
  * Deleting a unit drops its schema; the backend wants the code typed back as
- * confirmation in the request body ({confirm}). The generated schema does not
- * declare a body for DELETE, hence the cast.
+ * confirmation (`?confirm=<code>`).
  */
 export function deleteUnit(code: string, confirm: string): Promise<void> {
-  const body = { confirm } as unknown as undefined
-  return call(() => api.DELETE('/api/units/{code}/', { params: { path: { code } }, body }))
+  return call(() => api.DELETE('/api/units/{code}/', { params: { path: { code }, query: { confirm } } }))
 }
 
 export function listUnitKinds(): Promise<UnitKind[]> {

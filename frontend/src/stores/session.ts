@@ -69,6 +69,10 @@ export const useSessionStore = defineStore('session', () => {
     if (me.value) me.value = { ...me.value, must_change_password: false }
   }
 
+  function requirePasswordChange() {
+    if (me.value) me.value = { ...me.value, must_change_password: true }
+  }
+
   return {
     me,
     checked,
@@ -82,5 +86,6 @@ export const useSessionStore = defineStore('session', () => {
     hasAdminArea,
     mustChangePassword,
     markPasswordChanged,
+    requirePasswordChange,
   }
 })

@@ -247,3 +247,98 @@ def test_the_provider_lists_console_audit_events(provider):
     provider.post("/api/units/siming/suspend/", {"reason": "检查"}, format="json")
     events = provider.get("/api/audit-events/?action=unit.").json()["results"]
     assert events[0]["action"] == "unit.suspended"
+
+
+@pytest.fixture
+def siming_hr(siming_admin):
+    """A colleague who may manage the directory but not grant roles."""
+    role = siming_admin.post(
+        "/api/directory/roles/",
+        {"name": "人事专员", "code": "hr", "permissions": ["directory.manage"]},
+        format="json",
+    ).json()
+    siming_admin.post(
+        "/api/directory/staff/",
+        {"username": "hr1", "display_name": "人事", "password": "Secure@2026pw", "roles": [role["id"]]},
+        format="json",
+    )
+    with schema_context(SIMING):
+        from oa.core.models import Account
+
+        Account.objects.filter(user__username="hr1").update(must_change_password=False)
+    from tests.conftest import HostClient
+
+    return HostClient(SIMING).login_as("hr1")
+
+
+def test_a_directory_manager_cannot_grant_roles_when_creating_staff(siming_admin, siming_hr):
+    sysadmin = next(
+        r["id"] for r in siming_admin.get("/api/directory/roles/").json() if r["code"] == "sysadmin"
+    )
+    response = siming_hr.post(
+        "/api/directory/staff/",
+        {"username": "sneaky", "display_name": "越权", "password": "Secure@2026pw", "roles": [sysadmin]},
+        format="json",
+    )
+    assert (response.status_code, response.json()["field"]) == (403, "roles")
+    with schema_context(SIMING):
+        assert not Staff.objects.filter(user__username="sneaky").exists()
+    plain = siming_hr.post(
+        "/api/directory/staff/",
+        {"username": "plain", "display_name": "普通", "password": "Secure@2026pw"},
+        format="json",
+    )
+    assert plain.status_code == 201
+
+
+def test_a_directory_manager_cannot_grant_roles_by_import(siming_hr):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv = "username,display_name,roles\nsneaky,越权,sysadmin\n"
+    response = siming_hr.post(
+        "/api/directory/staff/import/",
+        {"file": SimpleUploadedFile("s.csv", csv.encode()), "dry_run": "false"},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert [(e["row"], e["field"]) for e in response.json()["errors"]] == [(2, "roles")]
+
+
+def test_staff_created_by_an_admin_must_change_the_password_first(siming_admin, siming):
+    siming_admin.post(
+        "/api/directory/staff/",
+        {"username": "newbie", "display_name": "新人", "password": "Secure@2026pw"},
+        format="json",
+    )
+    me = siming.post(
+        "/api/auth/login/", {"username": "newbie", "password": "Secure@2026pw"}, format="json"
+    ).json()
+    assert me["must_change_password"] is True
+    refused = siming.get("/api/directory/departments/")
+    assert (refused.status_code, refused.json()["code"]) == (403, "password_change_required")
+    assert siming.get("/api/portal/home/").status_code == 200
+    siming.post(
+        "/api/auth/password/",
+        {"old_password": "Secure@2026pw", "new_password": "Mine#2026newbie"},
+        format="json",
+    )
+    assert siming.get("/api/directory/departments/").status_code == 200
+
+
+@pytest.mark.parametrize("code", ["fe角色", "FE_Upper", "1abc", "-x", "a" * 41])
+def test_role_codes_follow_the_rule(siming_admin, code):
+    response = siming_admin.post(
+        "/api/directory/roles/", {"name": f"角色{code}", "code": code, "permissions": []}, format="json"
+    )
+    assert (response.status_code, response.json()["field"]) == (400, "code")
+
+
+def test_the_password_policy_speaks_chinese(siming_admin):
+    response = siming_admin.post(
+        "/api/directory/staff/",
+        {"username": "x1", "display_name": "x", "password": "Ab1!"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-CN",
+    )
+    assert "至少需要 8 个字符" in response.json()["detail"]
+    assert "This password" not in response.json()["detail"]

@@ -48,6 +48,7 @@ def test_a_clean_csv_imports_every_row(org):
     with schema_context(SIMING):
         assert Staff.objects.get(user__username="zs").department.name == "秘书科"
         assert Staff.objects.get(user__username="ls").user.account.must_change_password
+        assert Staff.objects.get(user__username="zs").user.account.must_change_password
 
 
 def test_a_dry_run_writes_nothing(org):
