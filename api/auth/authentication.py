@@ -7,7 +7,6 @@ from rest_framework import authentication, exceptions
 from oa.core.actions import token_digest
 from oa.core.models import Account, ApiToken
 
-
 # What a user whose password must be changed (reset or initial) may still call.
 PASSWORD_CHANGE_ALLOWED = frozenset(
     {"/api/auth/me/", "/api/auth/password/", "/api/auth/logout/", "/api/context/", "/api/portal/home/"}
