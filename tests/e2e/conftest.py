@@ -60,50 +60,60 @@ def platform_env(django_db_setup, tmp_path_factory):
     return port, test_db, env
 
 
+class Process:
+    """A platform process (web or worker) for the tests, its output in test-output/<name>.log."""
+
+    def __init__(self, name: str, args: list[str], env: dict, ready):
+        self.log = ROOT / "test-output" / f"e2e-{name}.log"
+        self.log.parent.mkdir(exist_ok=True)
+        with self.log.open("w") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+        deadline = time.time() + 60
+        while not ready(self):
+            if self.proc.poll() is not None or time.time() > deadline:
+                self.proc.kill()
+                pytest.fail(f"{name} did not start:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _answers(port: int) -> bool:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/context/", headers={"Host": f"localhost:{port}"}
+    )
+    try:
+        urllib.request.urlopen(request, timeout=2)
+    except OSError:
+        return False
+    return True
+
+
 @pytest.fixture(scope="session")
 def live_worker(platform_env):
     """A real Celery worker (Redis when REDIS_URL is set, else the filesystem broker)."""
     _port, _db, env = platform_env
-    log = ROOT / "test-output" / "e2e-worker.log"
-    log.parent.mkdir(exist_ok=True)
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-l",
-                "info",
-                "--concurrency",
-                "1",
-                "--pool",
-                "solo",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.time() + 60
-    while "ready" not in log.read_text():
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            pytest.fail(f"worker did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.3)
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    worker = Process(
+        "worker",
+        ["celery", "-A", "config", "worker", "-l", "info", "--concurrency", "1", "--pool", "solo"],
+        env,
+        ready=lambda p: "ready" in p.log.read_text(),
+    )
+    yield worker
+    worker.stop()
 
 
 @pytest.fixture(scope="session")
 def live_platform(platform_env, django_db_blocker):
-    """Base URL of a running platform (web process) over the test database."""
+    """Port of a running platform (web process) over the test database."""
     if not (ROOT / "frontend" / "dist" / "index.html").exists():
         pytest.fail(
             "frontend/dist is missing: `make test` builds it (cd frontend && npm ci && npm run build)"
@@ -111,45 +121,14 @@ def live_platform(platform_env, django_db_blocker):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
     port, test_db, env = platform_env
-    log = (ROOT / "test-output").joinpath("e2e-web.log")
-    log.parent.mkdir(exist_ok=True)
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "config.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.time() + 60
-    while True:
-        try:
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/api/context/", headers={"Host": f"localhost:{port}"}
-            )
-            urllib.request.urlopen(request, timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                pytest.fail(f"web process did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
+    web = Process(
+        "web",
+        ["uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
+        env,
+        ready=lambda _p: _answers(port),
+    )
     yield port
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    web.stop()
     # Django connections opened while Playwright's event loop ran belong to that loop's context
     # and are never closed by pytest-django; end them so the test database can be dropped.
     with django_db_blocker.unblock(), connection.cursor() as cursor:
