@@ -45,6 +45,8 @@ SHARED_APPS = [
     "drf_spectacular",
     "channels",
     "oa.core",
+    # The shared template library (public schema); units read it through search_path.
+    "templates_lib",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -52,6 +54,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "oa.core",
     "oa.directory",
+    "oa.templates",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
