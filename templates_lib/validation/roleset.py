@@ -39,6 +39,7 @@ ROLESET_SCHEMA = {
     },
 }
 BUILTIN_CODES = {code for code, _name, _perms in BUILTIN_ROLES}
+BUILTIN_NAMES = {name for _code, name, _perms in BUILTIN_ROLES}
 
 
 def check_roleset(content) -> list[Problem]:
@@ -70,7 +71,11 @@ def check_roleset(content) -> list[Problem]:
                 )
             )
         codes.setdefault(code, index)
-        if name in names:
+        if name in BUILTIN_NAMES:
+            problems.append(
+                Problem(f"“{name}”是内置角色的名称，请换一个名称。", pointer=pointer("roles", index, "name"))
+            )
+        elif name in names:
             problems.append(
                 Problem(
                     f"角色名称“{name}”与第 {names[name] + 1} 个角色重复。",
