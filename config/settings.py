@@ -204,6 +204,10 @@ SPECTACULAR_SETTINGS = {
         "AccountKindEnum": ["provider", "unit"],
         "HostKindEnum": ["console", "unit"],
         "JobResultStatusEnum": ["created", "existing", "failed"],
+        "TemplateKindEnum": "templates_lib.kinds.TemplateKind",
+        "TemplateVersionStateEnum": "templates_lib.models.TemplateVersion.State",
+        "ChangeKindEnum": ["added", "removed", "changed"],
+        "MergeResolutionEnum": ["ours", "theirs"],
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
