@@ -296,6 +296,13 @@ class _BpmnMerge:
         self.detach(element)
 
     def finish(self) -> None:
+        # An element kept from the unit's side keeps its diagram shape or edge from there too
+        # (bpmn-js does not draw an element that has none).
+        drawn = {el.get("bpmnElement") for el in self.root.iter() if el.get("bpmnElement")}
+        for node in list(self.ours.values()):
+            target = node.attributes.get("bpmnElement")
+            if node.is_diagram and target in self.nodes and target not in drawn and node.parent in self.nodes:
+                self.insert(node)
         # Diagram shapes and edges of elements that no longer exist go with them.
         for tag in (q(BPMNDI, "BPMNShape"), q(BPMNDI, "BPMNEdge")):
             for element in list(self.root.iter(tag)):
