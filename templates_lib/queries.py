@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from templates_lib.models import StarterKit, Template, TemplateVersion
 
@@ -54,4 +54,6 @@ def starter_kit_for(unit_kind: str) -> StarterKit | None:
 
 
 def list_starter_kits() -> QuerySet[StarterKit]:
-    return StarterKit.objects.prefetch_related("versions__template").order_by("code")
+    # The kits list what they bundle, not the bundled contents.
+    versions = TemplateVersion.objects.select_related("template").defer("content_text", "content_json")
+    return StarterKit.objects.prefetch_related(Prefetch("versions", queryset=versions)).order_by("code")

@@ -9,7 +9,8 @@ from templates_lib.queries import list_templates
 
 
 def list_unit_templates(*, kind: str | None = None) -> QuerySet[UnitTemplate]:
-    qs = UnitTemplate.objects.order_by("kind", "code")
+    # Lists never show the content (BPMN runs to tens of kilobytes).
+    qs = UnitTemplate.objects.defer("content_text", "content_json").order_by("kind", "code")
     return qs.filter(kind=kind) if kind else qs
 
 
