@@ -77,10 +77,16 @@ class VersionSummarySerializer(serializers.ModelSerializer):
 
 
 class TemplateDetailSerializer(TemplateSerializer):
-    versions = VersionSummarySerializer(many=True, read_only=True)
+    versions = serializers.SerializerMethodField()
 
     class Meta(TemplateSerializer.Meta):
         fields = [*TemplateSerializer.Meta.fields, "versions"]
+
+    @extend_schema_field(VersionSummarySerializer(many=True))
+    def get_versions(self, template) -> list[dict]:
+        # The list shows versions, not their contents (BPMN runs to tens of kilobytes).
+        versions = template.versions.defer("content_text", "content_json").order_by("number")
+        return VersionSummarySerializer(versions, many=True).data
 
 
 class VersionDetailSerializer(VersionSummarySerializer):
