@@ -45,6 +45,8 @@ SHARED_APPS = [
     "drf_spectacular",
     "channels",
     "oa.core",
+    # The shared template library (public schema); units read it through search_path.
+    "templates_lib",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -52,6 +54,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "oa.core",
     "oa.directory",
+    "oa.templates",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -201,6 +204,10 @@ SPECTACULAR_SETTINGS = {
         "AccountKindEnum": ["provider", "unit"],
         "HostKindEnum": ["console", "unit"],
         "JobResultStatusEnum": ["created", "existing", "failed"],
+        "TemplateKindEnum": "templates_lib.kinds.TemplateKind",
+        "TemplateVersionStateEnum": "templates_lib.models.TemplateVersion.State",
+        "ChangeKindEnum": ["added", "removed", "changed"],
+        "MergeResolutionEnum": ["ours", "theirs"],
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }

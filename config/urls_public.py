@@ -8,5 +8,6 @@ urlpatterns = [
     *api_common,
     path("api/", include("api.units.urls")),
     path("api/", include("api.accounts.urls")),
+    path("api/", include("api.templates.urls_console")),
     *spa,
 ]

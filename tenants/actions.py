@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from oa.core.actions import create_user_account
@@ -15,6 +16,9 @@ from oa.core.errors import ActionError, ErrorCode
 from oa.directory.actions import create_staff, generate_password
 from oa.directory.models import Role
 from oa.directory.permissions import SYSADMIN
+from oa.templates.actions import instantiate_starter_kit
+from templates_lib.models import StarterKit, TemplateVersion
+from templates_lib.queries import starter_kit_for
 from tenants.models import Domain, Unit
 from tenants.modules import BY_CODE, DEFAULT_MODULES, UNIT_KINDS
 from tenants.provisioning import clone_template_schema, drop_schema
@@ -97,16 +101,22 @@ def do_provision_unit(
     admin_display_name: str = "单位管理员",
     admin_password: str | None = None,
     modules: list[str] | None = None,
+    starter_kit: str | None = None,
     if_exists: str = "error",
     ip: str | None = None,
 ) -> ProvisionResult:
-    """Create a unit: its registry row and host, its schema (cloned from the template) and
-    its first administrator (系统管理员), all in one transaction.
+    """Create a unit: its registry row and host, its schema (cloned from the template), its
+    starter kit's templates and roles, and its first administrator (系统管理员), all in one
+    transaction.
 
-    With if_exists="skip", provisioning an existing unit of the same name does nothing,
-    which makes the command line and demo set-up idempotent.
+    The starter kit is the one named, else the one for the unit's kind; its modules are the
+    unit's unless `modules` is given. With if_exists="skip", provisioning an existing unit
+    of the same name does nothing, which makes the command line and demo set-up idempotent.
     """
     code = validate_unit_code(code)
+    kit = choose_starter_kit(kind, starter_kit)
+    if modules is None and kit is not None:
+        modules = list(kit.modules)
     name, kind, modules = validate_unit_fields(name=name, kind=kind, modules=modules)
     existing = Unit.objects.filter(code=code).first()
     if existing is not None:
@@ -121,10 +131,19 @@ def do_provision_unit(
     try:
         with transaction.atomic():
             connection.set_schema_to_public()
-            unit = Unit.objects.create(schema_name=code, code=code, name=name, kind=kind, modules=modules)
+            unit = Unit.objects.create(
+                schema_name=code,
+                code=code,
+                name=name,
+                kind=kind,
+                modules=modules,
+                starter_kit=kit.code if kit else "",
+            )
             Domain.objects.create(domain=f"{code}.{settings.OA_BASE_DOMAIN}", tenant=unit, is_primary=True)
             clone_template_schema(code)
             connection.set_tenant(unit)
+            if kit is not None:
+                instantiate_starter_kit(unit, kit, acting_user=None)
             try:
                 admin = create_staff(
                     username=admin_username,
@@ -152,7 +171,7 @@ def do_provision_unit(
                 target=unit,
                 target_id=code,
                 summary=f"开通单位：{name}（{code}）",
-                detail={"kind": kind, "modules": modules, "admin": admin_username},
+                detail={"kind": kind, "modules": modules, "admin": admin_username, "starter_kit": unit.starter_kit},
                 ip=ip,
             )
     except IntegrityError as exc:
@@ -162,6 +181,23 @@ def do_provision_unit(
     finally:
         connection.set_tenant(previous) if previous is not None else connection.set_schema_to_public()
     return ProvisionResult(unit, True, admin_username, password if generated else None)
+
+
+def choose_starter_kit(kind: str, code: str | None) -> StarterKit | None:
+    """The kit named, else the kit for the unit's kind; None when the library has none
+    (a platform whose built-in templates were never loaded still provisions bare units)."""
+    if code:
+        kit = StarterKit.objects.filter(code=code).first()
+        if kit is None:
+            raise ActionError(ErrorCode.INVALID, f"未知的开通套件“{code}”。", field="starter_kit")
+    else:
+        kit = starter_kit_for(kind)
+    if kit is not None:
+        # Read the bundled versions now, in the public schema, in two queries.
+        kit = StarterKit.objects.prefetch_related(
+            Prefetch("versions", queryset=TemplateVersion.objects.select_related("template"))
+        ).get(pk=kit.pk)
+    return kit
 
 
 @transaction.atomic

@@ -22,12 +22,13 @@ DEMO_UNITS = [
 ]
 DEPARTMENTS = [("办公室", [("秘书科", []), ("文电科", []), ("督查科", [])]), ("综合科", []), ("财务科", [])]
 POSITIONS = [("主任", 10), ("副主任", 20), ("科长", 30), ("科员", 40)]
-# (username, name, department path, position, role code)
+# (username, name, department path, position, role code). The flow roles come from the
+# starter kit's role set (templates_lib/builtin/rolesets), so the built-in flows have people.
 STAFF = [
-    ("director", "林建国", "办公室", "主任", None),
-    ("deputy", "陈志明", "办公室", "副主任", None),
-    ("clerk", "王晓红", "办公室/文电科", "科员", None),
-    ("secretary", "黄秀英", "办公室/秘书科", "科长", None),
+    ("director", "林建国", "办公室", "主任", "director"),
+    ("deputy", "陈志明", "办公室", "副主任", "deputy_leader"),
+    ("clerk", "王晓红", "办公室/文电科", "科员", "clerk"),
+    ("secretary", "黄秀英", "办公室/秘书科", "科长", "office_head"),
     ("inspector", "郑海峰", "办公室/督查科", "科长", None),
     ("secadmin", "吴安全", "综合科", "科员", "secadmin"),
     ("auditor", "刘审计", "综合科", "科员", "auditadmin"),

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from templates_lib.loading import load_builtin_templates
 from tenants.models import Domain, Unit
 from tenants.provisioning import check_schema_name, schema_exists, template_schema
 
@@ -101,6 +102,8 @@ def run_migration_pass(
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
     connection.set_schema_to_public()
     ensure_public_unit()
+    # The library before any unit: provisioning applies starter kits from it.
+    load_builtin_templates()
     migrate_template(verbosity)
     expected = applied_migrations([template_schema()])[template_schema()]
     schemas = list(Unit.objects.exclude(schema_name="public").values_list("schema_name", flat=True))

@@ -34,6 +34,9 @@ class Unit(TenantMixin):
     suspend_reason = models.CharField(max_length=200, blank=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
     modules = models.JSONField(default=default_modules)
+    # The starter kit (templates_lib.StarterKit code) the unit was provisioned from; its
+    # templates live on as the unit's own copies (oa.templates), so this is a record only.
+    starter_kit = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

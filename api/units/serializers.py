@@ -22,6 +22,7 @@ class UnitSerializer(serializers.ModelSerializer):
             "status",
             "url",
             "modules",
+            "starter_kit",
             "created_at",
             "suspended_at",
             "suspend_reason",
@@ -45,12 +46,28 @@ class UnitCreateInput(serializers.Serializer):
     admin_password = serializers.CharField(
         max_length=128, required=False, allow_null=True, allow_blank=True, trim_whitespace=False
     )
-    modules = serializers.ListField(child=serializers.ChoiceField(choices=list(BY_CODE)), required=False)
+    modules = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(BY_CODE)),
+        required=False,
+        help_text="Default: the starter kit's modules.",
+    )
+    starter_kit = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="Starter kit code (GET /api/starter-kits/); default: the kit for the unit's kind.",
+    )
 
 
 class UnitUpdateInput(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
-    modules = serializers.ListField(child=serializers.ChoiceField(choices=list(BY_CODE)), required=False)
+    # Enabling and disabling a unit's modules is this PATCH (docs/adr/0006): the list is the
+    # complete set of enabled modules.
+    modules = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(BY_CODE)),
+        required=False,
+        help_text="The unit's enabled modules, complete (enable or disable modules by sending the new list).",
+    )
 
 
 class SuspendInput(serializers.Serializer):

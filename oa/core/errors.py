@@ -26,6 +26,8 @@ class ErrorCode(StrEnum):
     FILE_INVALID = "file_invalid"
     ROLE_CONFLICT = "role_conflict"
     STATE = "invalid_state"
+    TEMPLATE_INVALID = "template_invalid"
+    MERGE_CONFLICT = "merge_conflict"
 
 
 class ActionError(Exception):

@@ -42,6 +42,16 @@ CONSOLE_ENDPOINTS = [
     ("GET", "/api/provider-accounts/", PROVIDER),
     ("POST", "/api/provider-accounts/", PROVIDER),
     ("PATCH", "/api/provider-accounts/1/", PROVIDER),
+    ("GET", "/api/templates/", PROVIDER),
+    ("POST", "/api/templates/", PROVIDER),
+    ("GET", "/api/templates/1/", PROVIDER),
+    ("POST", "/api/templates/1/versions/", PROVIDER),
+    ("GET", "/api/templates/1/versions/1/", PROVIDER),
+    ("PATCH", "/api/templates/1/versions/1/", PROVIDER),
+    ("POST", "/api/templates/1/versions/1/publish/", PROVIDER),
+    ("GET", "/api/templates/1/diff/", PROVIDER),
+    ("GET", "/api/starter-kits/", PROVIDER),
+    ("GET", "/api/starter-kits/1/", PROVIDER),
 ]
 UNIT_ENDPOINTS = [
     ("GET", "/api/context/", ANON),
@@ -77,6 +87,14 @@ UNIT_ENDPOINTS = [
     ("PATCH", "/api/directory/staff/1/", "directory.manage"),
     ("POST", "/api/directory/staff/1/reset-password/", "security.manage"),
     ("POST", "/api/directory/staff/1/unlock/", "security.manage"),
+    ("GET", "/api/templates/", "templates.manage"),
+    ("POST", "/api/templates/", "templates.manage"),
+    ("GET", "/api/templates/library/", "templates.manage"),
+    ("GET", "/api/templates/1/", "templates.manage"),
+    ("PATCH", "/api/templates/1/", "templates.manage"),
+    ("POST", "/api/templates/1/fork/", "templates.manage"),
+    ("POST", "/api/templates/1/upgrade/preview/", "templates.manage"),
+    ("POST", "/api/templates/1/upgrade/", "templates.manage"),
 ]
 
 
@@ -191,13 +209,16 @@ def test_console_refuses_a_unit_api_token(db, method, path):
     assert _call(stranger, method, path).status_code == 401
 
 
-@pytest.mark.parametrize("path", ["/api/units/", "/api/provider-accounts/", "/api/modules/"])
+@pytest.mark.parametrize(
+    "path", ["/api/units/", "/api/provider-accounts/", "/api/modules/", "/api/starter-kits/"]
+)
 def test_console_routes_do_not_exist_on_a_unit_host(siming_admin, path):
     assert siming_admin.get(path).status_code == 404
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/portal/home/", "/api/directory/staff/", "/api/directory/departments/"]
+    "path",
+    ["/api/portal/home/", "/api/directory/staff/", "/api/directory/departments/", "/api/templates/library/"],
 )
 def test_unit_routes_do_not_exist_on_the_console(provider, path):
     assert provider.get(path).status_code == 404

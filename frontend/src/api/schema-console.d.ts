@@ -214,6 +214,135 @@ export interface paths {
         patch: operations["provider_accounts_partial_update"];
         trace?: never;
     };
+    "/api/starter-kits/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["starter_kits_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/starter-kits/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["starter_kits_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["templates_list"];
+        put?: never;
+        post: operations["templates_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["templates_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}/diff/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["templates_diff_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}/versions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Upload a new draft version: a file (multipart) or the content in a JSON body. */
+        post: operations["templates_versions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}/versions/{number}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["templates_versions_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["templates_versions_partial_update"];
+        trace?: never;
+    };
+    "/api/templates/{id}/versions/{number}/publish/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["templates_versions_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/unit-kinds/": {
         parameters: {
             query?: never;
@@ -342,6 +471,33 @@ export interface components {
             name_en: string;
             description?: string;
         };
+        /** @description One structural change: a BPMN element (where = its id) or a JSON value (where = pointer). */
+        Change: {
+            where: string;
+            change: components["schemas"]["ChangeKindEnum"];
+            /** @description BPMN only: the element's type */
+            element?: string;
+            /** @description BPMN only: the element's name */
+            name?: string;
+            /** @description BPMN only: a diagram shape or edge */
+            diagram?: boolean;
+            /** @description BPMN only: attribute -> [before, after] */
+            attributes?: {
+                [key: string]: (string | null)[];
+            };
+            content_changed?: boolean;
+            /** @description JSON only */
+            before?: unknown;
+            /** @description JSON only */
+            after?: unknown;
+        };
+        /**
+         * @description * `added` - added
+         *     * `removed` - removed
+         *     * `changed` - changed
+         * @enum {string}
+         */
+        ChangeKindEnum: "added" | "removed" | "changed";
         Context: {
             kind: components["schemas"]["HostKindEnum"];
             platform_name: string;
@@ -353,6 +509,29 @@ export interface components {
             kind: string;
             status: string;
             modules: components["schemas"]["Module"][];
+        };
+        Diff: {
+            kind: components["schemas"]["TemplateKindEnum"];
+            from_version: number;
+            to_version: number;
+            /** @description Unified text diff of the two contents (JSON indented). */
+            unified: string;
+            changes: components["schemas"]["Change"][];
+        };
+        DraftFileInputRequest: {
+            /**
+             * Format: binary
+             * @description A .bpmn file for flows, a .json file for the other kinds.
+             */
+            file: string;
+            /** @default  */
+            notes: string;
+        };
+        DraftJsonInputRequest: {
+            /** @description Text (BPMN XML) for flows; a JSON object for the other kinds. */
+            content: unknown;
+            /** @default  */
+            notes: string;
         };
         /**
          * @description * `console` - console
@@ -405,6 +584,12 @@ export interface components {
          * @enum {string}
          */
         JobStatusEnum: "pending" | "running" | "done" | "failed";
+        KitTemplate: {
+            kind: string;
+            code: string;
+            name: string;
+            version: number;
+        };
         LoginInputRequest: {
             username: string;
             password: string;
@@ -489,12 +674,18 @@ export interface components {
             old_password: string;
             new_password: string;
         };
+        PatchedDraftUpdateInputRequest: {
+            /** @description Text (BPMN XML) for flows; a JSON object for the other kinds. */
+            content?: unknown;
+            notes?: string;
+        };
         PatchedProviderAccountUpdateInputRequest: {
             display_name?: string;
             is_active?: boolean;
         };
         PatchedUnitUpdateInputRequest: {
             name?: string;
+            /** @description The unit's enabled modules, complete (enable or disable modules by sending the new list). */
             modules?: components["schemas"]["ModulesEnum"][];
         };
         ProviderAccount: {
@@ -530,9 +721,84 @@ export interface components {
             email?: string;
             password: string;
         };
+        StarterKit: {
+            readonly id: number;
+            code: string;
+            name: string;
+            description?: string;
+            unit_kind: components["schemas"]["UnitKindEnum"];
+            readonly unit_kind_display: string;
+            also_suits: string[];
+            modules: string[];
+            builtin?: boolean;
+            readonly templates: components["schemas"]["KitTemplate"][];
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
         SuspendInputRequest: {
             reason: string;
         };
+        Template: {
+            readonly id: number;
+            kind: components["schemas"]["TemplateKindEnum"];
+            readonly kind_display: string;
+            code: string;
+            name: string;
+            description?: string;
+            module?: string;
+            builtin?: boolean;
+            /** @default 0 */
+            readonly version_count: number;
+            readonly latest_version: number | null;
+            readonly latest_published: number | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        TemplateCreateInputRequest: {
+            kind: components["schemas"]["TemplateKindEnum"];
+            code: string;
+            name: string;
+            /** @default  */
+            description: string;
+            /** @default  */
+            module: string;
+        };
+        TemplateDetail: {
+            readonly id: number;
+            kind: components["schemas"]["TemplateKindEnum"];
+            readonly kind_display: string;
+            code: string;
+            name: string;
+            description?: string;
+            module?: string;
+            builtin?: boolean;
+            /** @default 0 */
+            readonly version_count: number;
+            readonly latest_version: number | null;
+            readonly latest_published: number | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly versions: components["schemas"]["VersionSummary"][];
+        };
+        /**
+         * @description * `flow` - 流程
+         *     * `form` - 表单
+         *     * `layout` - 版式
+         *     * `numbering` - 编号规则
+         *     * `roleset` - 角色集
+         * @enum {string}
+         */
+        TemplateKindEnum: "flow" | "form" | "layout" | "numbering" | "roleset";
+        /**
+         * @description * `draft` - 草稿
+         *     * `published` - 已发布
+         * @enum {string}
+         */
+        TemplateVersionStateEnum: "draft" | "published";
         Token: {
             readonly id: number;
             name: string;
@@ -564,6 +830,7 @@ export interface components {
             status?: components["schemas"]["UnitStatusEnum"];
             readonly url: string;
             modules: string[];
+            starter_kit?: string;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -588,7 +855,10 @@ export interface components {
             /** @default 单位管理员 */
             admin_display_name: string;
             admin_password?: string | null;
+            /** @description Default: the starter kit's modules. */
             modules?: components["schemas"]["ModulesEnum"][];
+            /** @description Starter kit code (GET /api/starter-kits/); default: the kit for the unit's kind. */
+            starter_kit?: string;
         };
         UnitCreated: {
             code: string;
@@ -598,6 +868,7 @@ export interface components {
             status?: components["schemas"]["UnitStatusEnum"];
             readonly url: string;
             modules: string[];
+            starter_kit?: string;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -621,6 +892,33 @@ export interface components {
          * @enum {string}
          */
         UnitStatusEnum: "active" | "suspended";
+        VersionDetail: {
+            readonly template: components["schemas"]["Template"];
+            number: number;
+            state?: components["schemas"]["TemplateVersionStateEnum"];
+            checksum: string;
+            notes?: string;
+            created_by_name?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            published_at?: string | null;
+            /** @description Text (BPMN XML) for flows; a JSON object for the other kinds. */
+            readonly content: unknown;
+            /** @description The content as text (JSON indented), for display. */
+            readonly text: string;
+        };
+        VersionSummary: {
+            number: number;
+            state?: components["schemas"]["TemplateVersionStateEnum"];
+            checksum: string;
+            notes?: string;
+            created_by_name?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            published_at?: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -955,6 +1253,237 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProviderAccount"];
+                };
+            };
+        };
+    };
+    starter_kits_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StarterKit"][];
+                };
+            };
+        };
+    };
+    starter_kits_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StarterKit"];
+                };
+            };
+        };
+    };
+    templates_list: {
+        parameters: {
+            query?: {
+                kind?: "flow" | "form" | "layout" | "numbering" | "roleset";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"][];
+                };
+            };
+        };
+    };
+    templates_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateCreateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TemplateCreateInputRequest"];
+                "multipart/form-data": components["schemas"]["TemplateCreateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+        };
+    };
+    templates_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDetail"];
+                };
+            };
+        };
+    };
+    templates_diff_retrieve: {
+        parameters: {
+            query: {
+                /** @description the older version number */
+                from: number;
+                /** @description the newer version number */
+                to: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Diff"];
+                };
+            };
+        };
+    };
+    templates_versions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftJsonInputRequest"];
+                "multipart/form-data": components["schemas"]["DraftFileInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+        };
+    };
+    templates_versions_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+        };
+    };
+    templates_versions_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedDraftUpdateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedDraftUpdateInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedDraftUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+        };
+    };
+    templates_versions_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetail"];
                 };
             };
         };

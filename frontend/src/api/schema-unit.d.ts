@@ -359,6 +359,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/templates/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["templates_list"];
+        put?: never;
+        /** @description Bring a published library template into the unit. */
+        post: operations["templates_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["templates_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["templates_partial_update"];
+        trace?: never;
+    };
+    "/api/templates/{id}/fork/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["templates_fork_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}/upgrade/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Upgrade to a newer library version; 409 merge_conflict lists conflicts still to choose. */
+        post: operations["templates_upgrade_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}/upgrade/preview/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description What an upgrade would do, with the resolutions given so far. Writes nothing. */
+        post: operations["templates_upgrade_preview_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/library/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["templates_library_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -380,6 +479,44 @@ export interface components {
             ip?: string | null;
             /** Format: date-time */
             readonly created_at: string;
+        };
+        /** @description One structural change: a BPMN element (where = its id) or a JSON value (where = pointer). */
+        Change: {
+            where: string;
+            change: components["schemas"]["ChangeKindEnum"];
+            /** @description BPMN only: the element's type */
+            element?: string;
+            /** @description BPMN only: the element's name */
+            name?: string;
+            /** @description BPMN only: a diagram shape or edge */
+            diagram?: boolean;
+            /** @description BPMN only: attribute -> [before, after] */
+            attributes?: {
+                [key: string]: (string | null)[];
+            };
+            content_changed?: boolean;
+            /** @description JSON only */
+            before?: unknown;
+            /** @description JSON only */
+            after?: unknown;
+        };
+        /**
+         * @description * `added` - added
+         *     * `removed` - removed
+         *     * `changed` - changed
+         * @enum {string}
+         */
+        ChangeKindEnum: "added" | "removed" | "changed";
+        Conflict: {
+            /** @description JSON pointer; or a BPMN element id, id@attribute, id#content, id/parent */
+            where: string;
+            detail: string;
+            element: string;
+            name: string;
+            base: unknown;
+            ours: unknown;
+            theirs: unknown;
+            resolution: (components["schemas"]["MergeResolutionEnum"] | components["schemas"]["NullEnum"]) | null;
         };
         Context: {
             kind: components["schemas"]["HostKindEnum"];
@@ -406,6 +543,10 @@ export interface components {
             parent?: number | null;
             /** @default 0 */
             order: number;
+        };
+        ForkInputRequest: {
+            code: string;
+            name: string;
         };
         GeneratedPassword: {
             username: string;
@@ -442,6 +583,21 @@ export interface components {
             created: number;
             generated_passwords: components["schemas"]["GeneratedPassword"][];
         };
+        InstantiateInputRequest: {
+            kind: components["schemas"]["TemplateKindEnum"];
+            code: string;
+            version?: number | null;
+        };
+        LibraryEntry: {
+            kind: components["schemas"]["TemplateKindEnum"];
+            code: string;
+            name: string;
+            description: string;
+            module: string;
+            latest_version: number;
+            /** @description The unit already has a copy with this code. */
+            installed: boolean;
+        };
         LoginInputRequest: {
             username: string;
             password: string;
@@ -458,12 +614,20 @@ export interface components {
             roles: components["schemas"]["IdName"][];
             must_change_password: boolean;
         };
+        /**
+         * @description * `ours` - ours
+         *     * `theirs` - theirs
+         * @enum {string}
+         */
+        MergeResolutionEnum: "ours" | "theirs";
         Module: {
             code: string;
             name: string;
             name_en: string;
             available: boolean;
         };
+        /** @enum {unknown} */
+        NullEnum: null;
         PaginatedAuditEventList: {
             /** @example 123 */
             count: number;
@@ -524,6 +688,11 @@ export interface components {
             is_active?: boolean;
             roles?: number[];
         };
+        PatchedUnitTemplateEditInputRequest: {
+            name?: string;
+            /** @description Text (BPMN XML) for flows; a JSON object for the other kinds. */
+            content?: unknown;
+        };
         Permission: {
             code: string;
             name: string;
@@ -538,6 +707,14 @@ export interface components {
             name: string;
             /** @default 100 */
             rank: number;
+        };
+        Problem: {
+            field: string;
+            code: string;
+            detail: string;
+            where: string;
+            line: number | null;
+            pointer: string | null;
         };
         Role: {
             readonly id: number;
@@ -576,6 +753,15 @@ export interface components {
             email?: string;
             roles?: number[];
         };
+        /**
+         * @description * `flow` - 流程
+         *     * `form` - 表单
+         *     * `layout` - 版式
+         *     * `numbering` - 编号规则
+         *     * `roleset` - 角色集
+         * @enum {string}
+         */
+        TemplateKindEnum: "flow" | "form" | "layout" | "numbering" | "roleset";
         Token: {
             readonly id: number;
             name: string;
@@ -598,6 +784,66 @@ export interface components {
         };
         TokenInputRequest: {
             name: string;
+        };
+        UnitTemplate: {
+            readonly id: number;
+            kind: components["schemas"]["TemplateKindEnum"];
+            readonly kind_display: string;
+            code: string;
+            name: string;
+            parent_code?: string;
+            parent_version?: number | null;
+            /** @description The library's latest published version of the parent template. */
+            readonly latest_version: number | null;
+            readonly upgrade_available: boolean;
+            forked?: boolean;
+            edited?: boolean;
+            checksum: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        UnitTemplateDetail: {
+            readonly id: number;
+            kind: components["schemas"]["TemplateKindEnum"];
+            readonly kind_display: string;
+            code: string;
+            name: string;
+            parent_code?: string;
+            parent_version?: number | null;
+            /** @description The library's latest published version of the parent template. */
+            readonly latest_version: number | null;
+            readonly upgrade_available: boolean;
+            forked?: boolean;
+            edited?: boolean;
+            checksum: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /** @description Text (BPMN XML) for flows; a JSON object for the other kinds. */
+            readonly content: unknown;
+        };
+        UpgradeInputRequest: {
+            /** @description Default: the latest published version. */
+            version?: number | null;
+            /** @description Conflict "where" -> "ours" (keep the unit's) or "theirs" (take the new version's). */
+            resolutions?: {
+                [key: string]: "ours" | "theirs";
+            };
+        };
+        UpgradePreview: {
+            from_version: number;
+            to_version: number;
+            /** @description True when the upgrade can be applied as previewed. */
+            clean: boolean;
+            conflicts: components["schemas"]["Conflict"][];
+            problems: components["schemas"]["Problem"][];
+            /** @description What the library changed (base → new version). */
+            library_changes: components["schemas"]["Change"][];
+            /** @description What the unit changed (base → unit's content). */
+            unit_changes: components["schemas"]["Change"][];
+            /** @description Unified diff: the unit's content → the merged content. */
+            result_diff: string;
+            /** @description The merged content; unresolved conflicts keep the unit's side. */
+            content: unknown;
         };
     };
     responses: never;
@@ -1296,6 +1542,200 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Home"];
+                };
+            };
+        };
+    };
+    templates_list: {
+        parameters: {
+            query?: {
+                kind?: "flow" | "form" | "layout" | "numbering" | "roleset";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitTemplate"][];
+                };
+            };
+        };
+    };
+    templates_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstantiateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["InstantiateInputRequest"];
+                "multipart/form-data": components["schemas"]["InstantiateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitTemplateDetail"];
+                };
+            };
+        };
+    };
+    templates_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitTemplateDetail"];
+                };
+            };
+        };
+    };
+    templates_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedUnitTemplateEditInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedUnitTemplateEditInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedUnitTemplateEditInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitTemplateDetail"];
+                };
+            };
+        };
+    };
+    templates_fork_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForkInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ForkInputRequest"];
+                "multipart/form-data": components["schemas"]["ForkInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitTemplateDetail"];
+                };
+            };
+        };
+    };
+    templates_upgrade_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UpgradeInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpgradeInputRequest"];
+                "multipart/form-data": components["schemas"]["UpgradeInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitTemplateDetail"];
+                };
+            };
+        };
+    };
+    templates_upgrade_preview_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UpgradeInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpgradeInputRequest"];
+                "multipart/form-data": components["schemas"]["UpgradeInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpgradePreview"];
+                };
+            };
+        };
+    };
+    templates_library_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LibraryEntry"][];
                 };
             };
         };

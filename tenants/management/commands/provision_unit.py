@@ -19,6 +19,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--admin-password", default=None, help="generated (and printed once) when omitted"
         )
+        parser.add_argument(
+            "--starter-kit", default=None, help="starter kit code; default: the kit for the unit's kind"
+        )
 
     def handle(self, *args, **o):
         try:
@@ -30,6 +33,7 @@ class Command(BaseCommand):
                 admin_username=o["admin_username"],
                 admin_display_name=o["admin_display_name"],
                 admin_password=o["admin_password"],
+                starter_kit=o["starter_kit"],
                 if_exists="skip",
             )
         except ActionError as exc:
@@ -41,6 +45,7 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(self.style.SUCCESS(f"已开通 {unit.name}：{unit.url}"))
+        self.stdout.write(f"  开通套件 starter kit: {unit.starter_kit or '（无 none）'}")
         self.stdout.write(f"  管理员 admin: {result.admin_username}")
         if result.admin_password:
             self.stdout.write(
