@@ -26,6 +26,9 @@ class ErrorCode(StrEnum):
     FILE_INVALID = "file_invalid"
     ROLE_CONFLICT = "role_conflict"
     STATE = "invalid_state"
+    BPMN_INVALID = "bpmn_invalid"
+    NO_ASSIGNEE = "no_assignee"
+    THROTTLED = "throttled"
 
 
 class ActionError(Exception):
