@@ -217,6 +217,7 @@ class OaMultiInstanceMixin:
         # Fill the signer collection from the step's rules when the data does not hold it
         # (a form or the starter may have chosen the signers instead).
         my_task.internal_data["oa_decisions"] = []
+        my_task._inherit_data()
         if not self.data_input.exists(my_task):
             resolve: Callable | None = getattr(my_task.workflow.top_workflow, "oa_signers", None)
             if resolve is None:
@@ -251,6 +252,9 @@ class OaMultiInstanceMixin:
         # The element variable names one signer; it must not leak into the step's output
         # (and a sequential step refuses to start the next signer while it is set).
         signer = child.data.pop(self.input_item.bpmn_id, None)
+        # Each signer's copy of the collection dates from when their task began; a signer
+        # added since (加签) must not be merged away.
+        child.data.pop(self.data_input.bpmn_id, None)
         decision = child.data.get(DECISION_VAR)
         record = {"user": signer, "decision": decision}
         my_task.internal_data.setdefault("oa_decisions", []).append(record)
@@ -421,5 +425,20 @@ def dump_workflow(workflow: BpmnWorkflow) -> dict:
 
 def load_workflow(state: dict, spec) -> BpmnWorkflow:
     dct = dict(state)
+    dct["tasks"] = _parents_first(dct["tasks"], dct["root"])
     SERIALIZER.migrate(dct)
     return SERIALIZER.from_dict(dct, spec=spec)
+
+
+def _parents_first(tasks: dict, root: str) -> dict:
+    """Spiff stores a task's data as a delta from its parent's and restores tasks in mapping
+    order; PostgreSQL's jsonb does not keep key order, so put every parent before its children."""
+    ordered, queue = {}, [root]
+    while queue:
+        task_id = queue.pop(0)
+        if task_id in tasks and task_id not in ordered:
+            ordered[task_id] = tasks[task_id]
+            queue.extend(tasks[task_id]["children"])
+    for task_id, task in tasks.items():  # anything detached, last (should not happen)
+        ordered.setdefault(task_id, task)
+    return ordered
