@@ -41,7 +41,9 @@ def _now(now: datetime | None) -> datetime:
 # --- helpers shared by the actions ------------------------------------------------------------
 
 
-def _text(value: str | None, *, field: str, label: str, required: bool = False, max_length: int = 2000) -> str:
+def _text(
+    value: str | None, *, field: str, label: str, required: bool = False, max_length: int = 2000
+) -> str:
     value = (value or "").strip()
     if required and not value:
         raise ActionError(ErrorCode.REQUIRED, f"请填写{label}。", field=field)
@@ -65,7 +67,9 @@ def clean_data(data) -> dict:
     try:
         encoded = json.dumps(data, ensure_ascii=False)
     except (TypeError, ValueError) as exc:
-        raise ActionError(ErrorCode.INVALID, "表单数据只能包含文本、数字、布尔、列表和对象。", field="data") from exc
+        raise ActionError(
+            ErrorCode.INVALID, "表单数据只能包含文本、数字、布尔、列表和对象。", field="data"
+        ) from exc
     if len(encoded.encode("utf-8")) > MAX_DATA_BYTES:
         raise ActionError(ErrorCode.INVALID, "表单数据过大。", field="data")
     return json.loads(encoded)
@@ -77,7 +81,11 @@ def _lock(task: HumanTask) -> tuple[HumanTask, ProcessInstance]:
 
 
 def _lock_instance(pk: int) -> ProcessInstance:
-    return ProcessInstance.objects.select_for_update(of=("self",)).select_related("definition", "starter").get(pk=pk)
+    return (
+        ProcessInstance.objects.select_for_update(of=("self",))
+        .select_related("definition", "starter")
+        .get(pk=pk)
+    )
 
 
 def _require_running(instance: ProcessInstance) -> None:
@@ -101,7 +109,10 @@ def _ready_spiff_task(workflow, task: HumanTask):
 
 def _staff_user(user, *, field: str):
     """An active member of this unit (someone with a staff profile)."""
-    if user is None or not get_user_model().objects.filter(pk=user.pk, is_active=True, staff__isnull=False).exists():
+    if (
+        user is None
+        or not get_user_model().objects.filter(pk=user.pk, is_active=True, staff__isnull=False).exists()
+    ):
         raise ActionError(ErrorCode.INVALID, "人员不存在或已停用。", field=field)
     return user
 
@@ -138,7 +149,9 @@ def _close(task: HumanTask, state, *, actor, at, outcome="", opinion="") -> None
     task.save(update_fields=["state", "completed_by", "completed_at", "outcome", "opinion"])
 
 
-def _create_row(instance, spiff_task, assignment: Assignment, *, kind, now, transferred_from=None) -> HumanTask:
+def _create_row(
+    instance, spiff_task, assignment: Assignment, *, kind, now, transferred_from=None
+) -> HumanTask:
     spec = spiff_task.task_spec
     return HumanTask.objects.create(
         instance=instance,
@@ -306,22 +319,32 @@ def do_start_process(
         started_at=now,
         data=data,
     )
-    workflow = engine.new_workflow(definition, starter=acting_user, data={**data, STARTER_VAR: acting_user.username})
-    _event(instance, Action.START, actor=acting_user, at=now, step="发起", detail={"version": definition.version})
+    workflow = engine.new_workflow(
+        definition, starter=acting_user, data={**data, STARTER_VAR: acting_user.username}
+    )
+    _event(
+        instance, Action.START, actor=acting_user, at=now, step="发起", detail={"version": definition.version}
+    )
     created = _advance(instance, workflow, now=now, actor=acting_user)
     record_event(
         "workflow.process_started",
         acting_user=acting_user,
         target=instance,
         summary=f"发起流程：{title}（{definition.name}）",
-        detail={"definition": definition.key, "version": definition.version, "tasks": [t.pk for t in created]},
+        detail={
+            "definition": definition.key,
+            "version": definition.version,
+            "tasks": [t.pk for t in created],
+        },
         ip=ip,
     )
     return instance
 
 
 @transaction.atomic
-def do_cancel_process(instance: ProcessInstance, *, acting_user, reason: str, now=None, ip=None) -> ProcessInstance:
+def do_cancel_process(
+    instance: ProcessInstance, *, acting_user, reason: str, now=None, ip=None
+) -> ProcessInstance:
     """终止: the starter stops a running flow; open tasks are closed."""
     now = _now(now)
     instance = _lock_instance(instance.pk)
@@ -332,7 +355,9 @@ def do_cancel_process(instance: ProcessInstance, *, acting_user, reason: str, no
     workflow = engine.restore(instance)
     with engine.engine_errors():
         workflow.cancel()
-    instance.tasks.filter(state=HumanTask.State.OPEN).update(state=HumanTask.State.CANCELLED, completed_at=now)
+    instance.tasks.filter(state=HumanTask.State.OPEN).update(
+        state=HumanTask.State.CANCELLED, completed_at=now
+    )
     instance.state = ProcessInstance.State.CANCELLED
     instance.ended_at = now
     instance.next_timer_at = None
@@ -390,7 +415,7 @@ def do_complete_task(
         engine.store(instance, workflow)
         instance.save(update_fields=["spiff_state", "data"])
     else:
-        engine.finish(spiff_task)
+        engine.finish(spiff_task, now=now)
         created = _advance(instance, workflow, now=now, actor=acting_user)
     _detail(event, step_done=not waiting, next=[t.pk for t in created], data=sorted(data))
     record_event(
@@ -582,7 +607,9 @@ def do_add_signer(
             # A pool's task becomes the adder's own: the added signer signs alongside a person.
             task.assignee = acting_user
             task.candidate_users, task.candidate_roles, task.candidate_departments = [], [], []
-            task.save(update_fields=["assignee", "candidate_users", "candidate_roles", "candidate_departments"])
+            task.save(
+                update_fields=["assignee", "candidate_users", "candidate_roles", "candidate_departments"]
+            )
     _detail(event, new_task=new.pk if new else None)
     record_event(
         "workflow.signer_added",
@@ -606,9 +633,7 @@ def do_remind_task(task: HumanTask, *, acting_user, note: str = "", now: datetim
     if not queries.is_party(instance, acting_user) or queries.can_handle(task, acting_user):
         raise ActionError(ErrorCode.PERMISSION_DENIED, "只有发起人和经办人可以催办他人的待办。", status=403)
     note = _text(note, field="note", label="催办说明", max_length=500)
-    last = (
-        instance.events.filter(task=task, action=Action.REMIND, actor=acting_user).order_by("-at").first()
-    )
+    last = instance.events.filter(task=task, action=Action.REMIND, actor=acting_user).order_by("-at").first()
     if last is not None and now - last.at < REMIND_INTERVAL:
         raise ActionError(ErrorCode.THROTTLED, "刚刚已催办过，请稍后再试。", status=429)
     task.reminded_at = now
@@ -768,14 +793,28 @@ def do_mark_deadlines(*, now: datetime | None = None) -> DeadlineReport:
         task.auto_reminded_at = task.reminded_at = now
         task.remind_count += 1
         task.save(update_fields=["auto_reminded_at", "reminded_at", "remind_count"])
-        _event(task.instance, Action.AUTO_REMIND, actor=None, at=now, task=task, detail={"due_at": task.due_at.isoformat()})
+        _event(
+            task.instance,
+            Action.AUTO_REMIND,
+            actor=None,
+            at=now,
+            task=task,
+            detail={"due_at": task.due_at.isoformat()},
+        )
         report.due_soon += 1
     for task in open_tasks.filter(state=HumanTask.State.OPEN, due_at__lte=now, overdue=False):
         task.overdue = True
         task.reminded_at = now
         task.remind_count += 1
         task.save(update_fields=["overdue", "reminded_at", "remind_count"])
-        _event(task.instance, Action.OVERDUE, actor=None, at=now, task=task, detail={"due_at": task.due_at.isoformat()})
+        _event(
+            task.instance,
+            Action.OVERDUE,
+            actor=None,
+            at=now,
+            task=task,
+            detail={"due_at": task.due_at.isoformat()},
+        )
         report.overdue += 1
     if report.due_soon or report.overdue:
         record_event(

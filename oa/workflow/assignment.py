@@ -142,13 +142,19 @@ def expand_users(rules: list[Rule], *, starter) -> list[str]:
     junior_first = (F("position__rank").desc(nulls_first=True), "id")
     for rule in rules:
         if rule.kind == "role":
-            ids += _active_staff().filter(roles__code=rule.value).order_by(*junior_first).values_list(
-                "user_id", flat=True
+            ids += (
+                _active_staff()
+                .filter(roles__code=rule.value)
+                .order_by(*junior_first)
+                .values_list("user_id", flat=True)
             )
         elif rule.kind == "dept":
             depts = [d.pk for d in _departments(rule.value)]
-            ids += _active_staff().filter(department_id__in=depts).order_by(*junior_first).values_list(
-                "user_id", flat=True
+            ids += (
+                _active_staff()
+                .filter(department_id__in=depts)
+                .order_by(*junior_first)
+                .values_list("user_id", flat=True)
             )
         else:
             ids += _person_rule_users(rule, starter)

@@ -82,7 +82,9 @@ def engine_clock(now: datetime) -> Iterator[None]:
 
 # Camunda and bpmn-js write timer values as bare ISO-8601 text; Spiff evaluates them as
 # Python, so such literals are quoted and anything else is an expression over process data.
-ISO_LITERAL = re.compile(r"^(R\d*/.*|P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}([T ][0-9:.]+)?(Z|[+-]\d{2}:?\d{2})?)$")
+ISO_LITERAL = re.compile(
+    r"^(R\d*/.*|P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}([T ][0-9:.]+)?(Z|[+-]\d{2}:?\d{2})?)$"
+)
 
 
 def timer_expression(text: str) -> str:

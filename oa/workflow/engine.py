@@ -74,7 +74,9 @@ def new_workflow(definition, *, starter, data: dict) -> BpmnWorkflow:
 
 def restore(instance) -> BpmnWorkflow:
     """The instance's workflow, with the spec of the version it started on."""
-    return _attach(load_workflow(instance.spiff_state, spec_for(instance.definition)), starter=instance.starter)
+    return _attach(
+        load_workflow(instance.spiff_state, spec_for(instance.definition)), starter=instance.starter
+    )
 
 
 def store(instance, workflow: BpmnWorkflow) -> None:
@@ -161,11 +163,12 @@ def record_decision(task, *, username: str, outcome: str, data: dict) -> None:
     task.internal_data.setdefault("oa_decisions", []).append({"user": username, "decision": outcome})
 
 
-def finish(task) -> None:
+def finish(task, *, now: datetime) -> None:
     """Complete the engine task with the step's decision (any rejection rejects it)."""
     decisions = [d["decision"] for d in task.internal_data.get("oa_decisions", [])]
     task.data[DECISION_VAR] = aggregate_decision(decisions)
-    with engine_errors(step_name(task.task_spec)):
+    # Completing a task readies what follows, which may start timers: on the engine clock.
+    with engine_errors(step_name(task.task_spec)), engine_clock(now):
         task.run()
 
 

@@ -96,9 +96,7 @@ def check_expression(source: str) -> ast.Expression:
         if isinstance(node, ast.Call) and not (
             isinstance(node.func, ast.Name) and node.func.id in SAFE_FUNCTIONS
         ):
-            raise UnsafeExpression(
-                "表达式只能调用这些函数：" + "、".join(sorted(SAFE_FUNCTIONS)) + "。"
-            )
+            raise UnsafeExpression("表达式只能调用这些函数：" + "、".join(sorted(SAFE_FUNCTIONS)) + "。")
         if isinstance(node, ast.Constant) and isinstance(node.value, str | bytes) and len(node.value) > 500:
             raise UnsafeExpression("表达式中的字符串过长。")
     return tree

@@ -85,9 +85,7 @@ class ProcessInstance(models.Model):
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [
-            models.Index(
-                fields=["next_timer_at"], name="wf_instance_timer", condition=Q(state="running")
-            ),
+            models.Index(fields=["next_timer_at"], name="wf_instance_timer", condition=Q(state="running")),
             models.Index(fields=["starter", "-started_at"], name="wf_instance_starter"),
         ]
 
@@ -202,7 +200,9 @@ class TaskEvent(models.Model):
         CANCEL = "cancel", "终止"
 
     instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="events")
-    task = models.ForeignKey(HumanTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    task = models.ForeignKey(
+        HumanTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -237,7 +237,9 @@ class CirculationRecord(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["instance", "recipient"], name="wf_circulation_once_per_recipient")
+            models.UniqueConstraint(
+                fields=["instance", "recipient"], name="wf_circulation_once_per_recipient"
+            )
         ]
         indexes = [models.Index(fields=["recipient", "read_at"], name="wf_circulation_recipient")]
 

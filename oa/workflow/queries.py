@@ -48,7 +48,9 @@ def _list(qs: QuerySet) -> QuerySet:
 def open_tasks_for(user, *, module: str = "", urgent: bool | None = None, due_before=None) -> QuerySet:
     """My to-do list (待办): one indexed query."""
     qs = HumanTask.objects.filter(handler_q(user), state=HumanTask.State.OPEN)
-    return _list(_filter(qs, module=module, urgent=urgent, due_before=due_before)).order_by("-created_at", "-id")
+    return _list(_filter(qs, module=module, urgent=urgent, due_before=due_before)).order_by(
+        "-created_at", "-id"
+    )
 
 
 def done_tasks_for(user, *, module: str = "", urgent: bool | None = None, due_before=None) -> QuerySet:
@@ -80,8 +82,7 @@ def party_q(user) -> Q:
 
 def can_handle(task: HumanTask, user) -> bool:
     return (
-        task.state == HumanTask.State.OPEN
-        and HumanTask.objects.filter(handler_q(user), pk=task.pk).exists()
+        task.state == HumanTask.State.OPEN and HumanTask.objects.filter(handler_q(user), pk=task.pk).exists()
     )
 
 
@@ -106,9 +107,7 @@ def get_task_for_user(user, pk: int) -> HumanTask:
 
 
 def get_instance_for_user(user, pk: int) -> ProcessInstance:
-    instance = (
-        ProcessInstance.objects.select_related("definition", "starter__account").filter(pk=pk).first()
-    )
+    instance = ProcessInstance.objects.select_related("definition", "starter__account").filter(pk=pk).first()
     if instance is None or not (
         is_party(instance, user)
         or HumanTask.objects.filter(handler_q(user), instance_id=pk, state=HumanTask.State.OPEN).exists()
@@ -122,13 +121,13 @@ def trail(instance: ProcessInstance) -> QuerySet[TaskEvent]:
 
 
 def instance_tasks(instance: ProcessInstance) -> QuerySet[HumanTask]:
-    return instance.tasks.select_related("assignee__account", "completed_by__account").order_by("created_at", "id")
+    return instance.tasks.select_related("assignee__account", "completed_by__account").order_by(
+        "created_at", "id"
+    )
 
 
 def circulations_for(user, *, unread: bool | None = None) -> QuerySet[CirculationRecord]:
-    qs = CirculationRecord.objects.filter(recipient_id=user.pk).select_related(
-        "instance", "sender__account"
-    )
+    qs = CirculationRecord.objects.filter(recipient_id=user.pk).select_related("instance", "sender__account")
     if unread is True:
         qs = qs.filter(read_at__isnull=True)
     elif unread is False:
@@ -165,9 +164,9 @@ def allowed_actions(task: HumanTask, user) -> dict:
             actions.append("return")
     if running and task.state == HumanTask.State.OPEN and not handler and is_party(instance, user):
         actions.append("remind")
-    if running and task.state == HumanTask.State.COMPLETED and task.completed_by_id == user.pk:
-        if withdraw_refusal(task) is None:
-            actions.append("withdraw")
+    mine_done = task.state == HumanTask.State.COMPLETED and task.completed_by_id == user.pk
+    if running and mine_done and withdraw_refusal(task) is None:
+        actions.append("withdraw")
     return {"actions": actions, "outcomes": outcomes, "return_targets": targets}
 
 

@@ -44,7 +44,15 @@ FLOW_NODES = {
     "boundaryEvent": "边界定时事件",
 }
 # Other children of <process> that carry no behaviour.
-INERT = {"sequenceFlow", "laneSet", "textAnnotation", "association", "group", "documentation", "extensionElements"}
+INERT = {
+    "sequenceFlow",
+    "laneSet",
+    "textAnnotation",
+    "association",
+    "group",
+    "documentation",
+    "extensionElements",
+}
 CONDITIONAL_GATEWAYS = {"exclusiveGateway", "inclusiveGateway"}
 
 
@@ -150,13 +158,14 @@ def validate_bpmn(bpmn_xml: str | bytes) -> ParsedDefinition:
     if not _is_bpmn(root) or _tag(root) != "definitions":
         raise ActionError(
             ErrorCode.BPMN_INVALID,
-            "这不是 BPMN 2.0 文档：根元素应为 bpmn:definitions"
-            f"（命名空间 {BPMN_NS}），实际为 {root.tag}。",
+            f"这不是 BPMN 2.0 文档：根元素应为 bpmn:definitions（命名空间 {BPMN_NS}），实际为 {root.tag}。",
             field="bpmn_xml",
         )
     check = _Checker()
     processes = [
-        p for p in root.iterchildren() if _is_bpmn(p) and _tag(p) == "process" and p.get("isExecutable") != "false"
+        p
+        for p in root.iterchildren()
+        if _is_bpmn(p) and _tag(p) == "process" and p.get("isExecutable") != "false"
     ]
     if len(processes) != 1:
         check.add(f"BPMN 中应有且只有一个可执行流程（bpmn:process），实际有 {len(processes)} 个。")
@@ -189,7 +198,11 @@ def parse_spec(root, process_id: str, check: _Checker | None = None):
         parser.add_bpmn_xml(root)
         return parser.get_spec(process_id)
     except (ValidationException, SpiffWorkflowException) as exc:
-        node = next(iter(root.xpath(f"//*[@id='{getattr(exc, 'id', '')}']")), None) if getattr(exc, "id", "") else None
+        node = (
+            next(iter(root.xpath(f"//*[@id='{getattr(exc, 'id', '')}']")), None)
+            if getattr(exc, "id", "")
+            else None
+        )
         message = str(exc).split("\n")[0]
         check.add(f"{_describe(node)}：{message}" if node is not None else f"流程无法解析：{message}", node)
         check.refuse()
@@ -221,7 +234,9 @@ def _check_process(process, check: _Checker) -> None:
 
     starts = [n for n in nodes.values() if _tag(n) == "startEvent"]
     if not starts:
-        check.add(f"流程“{process.get('name') or process.get('id')}”没有开始事件（bpmn:startEvent）。", process)
+        check.add(
+            f"流程“{process.get('name') or process.get('id')}”没有开始事件（bpmn:startEvent）。", process
+        )
         return
     if len(starts) > 1:
         for extra in starts[1:]:
@@ -259,7 +274,9 @@ def _check_process(process, check: _Checker) -> None:
 
 def _check_node(node, outgoing: list, nodes: dict, check: _Checker) -> None:
     tag = _tag(node)
-    definitions = [_tag(c) for c in node.iterchildren() if _is_bpmn(c) and _tag(c).endswith("EventDefinition")]
+    definitions = [
+        _tag(c) for c in node.iterchildren() if _is_bpmn(c) and _tag(c).endswith("EventDefinition")
+    ]
     if tag != "endEvent" and not outgoing:
         check.add(f"{_describe(node)}没有出口顺序流。", node)
     if tag == "startEvent" and definitions:
@@ -339,7 +356,10 @@ def _check_user_task(node, check: _Checker) -> None:
         try:
             due_at_from(due, None)
         except ValueError:
-            check.add(f"{_describe(node)}的期限 camunda:dueDate“{due}”应为 ISO 8601 时长（如 P2D、PT4H）或时间。", node)
+            check.add(
+                f"{_describe(node)}的期限 camunda:dueDate“{due}”应为 ISO 8601 时长（如 P2D、PT4H）或时间。",
+                node,
+            )
     for prop in node.xpath(
         "./bpmn:extensionElements/camunda:properties/camunda:property[@name='outcomes']",
         namespaces={"bpmn": BPMN_NS, "camunda": CAMUNDA_NS},

@@ -43,8 +43,10 @@ def make_cast() -> Cast:
     with transaction.atomic():
         office = Department.objects.create(name="办公室", code="office", order=1)
         secretariat = Department.objects.create(name="秘书科", code="secretariat", parent=office, order=2)
-        ranks = {name: Position.objects.get_or_create(name=name, defaults={"rank": rank})[0] for name, rank in
-                 (("主任", 10), ("副主任", 20), ("科长", 30), ("科员", 40))}
+        ranks = {
+            name: Position.objects.get_or_create(name=name, defaults={"rank": rank})[0]
+            for name, rank in (("主任", 10), ("副主任", 20), ("科长", 30), ("科员", 40))
+        }
         leader = Role.objects.create(code="leader", name="领导", permissions=[])
         director = Staff.objects.get(user__username="director")
         director.department, director.position = office, ranks["主任"]

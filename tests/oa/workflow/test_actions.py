@@ -68,12 +68,16 @@ def test_the_head_of_the_starters_department_reviews(cast, outgoing):
 
 def test_a_role_step_is_a_pool_that_any_member_may_handle(cast, outgoing):
     submit_draft(cast)
-    actions.do_complete_task(the_task(cast.secretary, "review"), acting_user=cast.secretary, outcome="approve", now=at(2))
+    actions.do_complete_task(
+        the_task(cast.secretary, "review"), acting_user=cast.secretary, outcome="approve", now=at(2)
+    )
     # role:leader: the director and the deputy both see it; one of them handles it.
     sign_for_director = the_task(cast.director, "sign")
     assert the_task(cast.deputy, "sign") == sign_for_director
     assert sign_for_director.assignee is None and sign_for_director.candidate_roles == [cast.leader.pk]
-    actions.do_complete_task(sign_for_director, acting_user=cast.deputy, outcome="approve", opinion="同意", now=at(3))
+    actions.do_complete_task(
+        sign_for_director, acting_user=cast.deputy, outcome="approve", opinion="同意", now=at(3)
+    )
     assert todo(cast.director) == []
     sign_for_director.refresh_from_db()
     assert sign_for_director.completed_by == cast.deputy and sign_for_director.opinion == "同意"
@@ -83,10 +87,18 @@ def test_a_role_step_is_a_pool_that_any_member_may_handle(cast, outgoing):
 
 def test_the_flow_runs_to_the_end_and_keeps_its_trail(cast, outgoing):
     submit_draft(cast)
-    actions.do_complete_task(the_task(cast.secretary, "review"), acting_user=cast.secretary, outcome="approve", now=at(2))
-    actions.do_complete_task(the_task(cast.director, "sign"), acting_user=cast.director, outcome="approve", now=at(3))
     actions.do_complete_task(
-        the_task(cast.clerk2, "register"), acting_user=cast.clerk2, outcome="approve", data={"number": "思府〔2026〕1号"}, now=at(4)
+        the_task(cast.secretary, "review"), acting_user=cast.secretary, outcome="approve", now=at(2)
+    )
+    actions.do_complete_task(
+        the_task(cast.director, "sign"), acting_user=cast.director, outcome="approve", now=at(3)
+    )
+    actions.do_complete_task(
+        the_task(cast.clerk2, "register"),
+        acting_user=cast.clerk2,
+        outcome="approve",
+        data={"number": "思府〔2026〕1号"},
+        now=at(4),
     )
     outgoing.refresh_from_db()
     assert outgoing.state == ProcessInstance.State.COMPLETED and outgoing.ended_at == at(4)
@@ -109,7 +121,9 @@ def test_a_rejection_goes_round_the_gateway_back_to_the_drafter(cast, outgoing):
     with pytest.raises(ActionError) as refused:
         actions.do_complete_task(review, acting_user=cast.secretary, outcome="reject", now=at(2))
     assert refused.value.field == "opinion"
-    actions.do_complete_task(review, acting_user=cast.secretary, outcome="reject", opinion="标题不规范", now=at(2))
+    actions.do_complete_task(
+        review, acting_user=cast.secretary, outcome="reject", opinion="标题不规范", now=at(2)
+    )
     assert the_task(cast.clerk, "draft").due_at == at(2) + timedelta(days=2)
 
 
@@ -130,7 +144,10 @@ def test_only_a_handler_may_complete_and_only_once(cast, outgoing):
 def test_form_data_may_not_set_the_engines_variables(cast, outgoing):
     with pytest.raises(ActionError) as refused:
         actions.do_complete_task(
-            the_task(cast.clerk, "draft"), acting_user=cast.clerk, outcome="submit", data={"decision": "approve"}
+            the_task(cast.clerk, "draft"),
+            acting_user=cast.clerk,
+            outcome="submit",
+            data={"decision": "approve"},
         )
     assert refused.value.field == "data"
     assert HumanTask.objects.get(element_id="draft").state == HumanTask.State.OPEN
@@ -152,12 +169,16 @@ def test_a_step_nobody_can_handle_is_refused_and_nothing_changes(cast, outgoing)
 
 def test_it_returns_to_the_drafter_with_a_reason(cast, outgoing):
     submit_draft(cast)
-    actions.do_complete_task(the_task(cast.secretary, "review"), acting_user=cast.secretary, outcome="approve", now=at(2))
+    actions.do_complete_task(
+        the_task(cast.secretary, "review"), acting_user=cast.secretary, outcome="approve", now=at(2)
+    )
     sign = the_task(cast.director, "sign")
     with pytest.raises(ActionError) as refused:
         actions.do_return_task(sign, acting_user=cast.director, to_element="draft", opinion="", now=at(3))
     assert refused.value.field == "opinion"
-    actions.do_return_task(sign, acting_user=cast.director, to_element="draft", opinion="请补充依据", now=at(3))
+    actions.do_return_task(
+        sign, acting_user=cast.director, to_element="draft", opinion="请补充依据", now=at(3)
+    )
     sign.refresh_from_db()
     assert sign.state == HumanTask.State.RETURNED and sign.opinion == "请补充依据"
     assert todo(cast.deputy) == []
@@ -172,7 +193,9 @@ def test_it_returns_to_the_drafter_with_a_reason(cast, outgoing):
 
 def test_it_returns_to_any_earlier_step_but_not_forward_or_sideways(cast, outgoing):
     submit_draft(cast)
-    actions.do_complete_task(the_task(cast.secretary, "review"), acting_user=cast.secretary, outcome="approve", now=at(2))
+    actions.do_complete_task(
+        the_task(cast.secretary, "review"), acting_user=cast.secretary, outcome="approve", now=at(2)
+    )
     sign = the_task(cast.director, "sign")
     for bad in ("sign", "register", "nowhere"):
         with pytest.raises(ActionError):
@@ -199,7 +222,9 @@ def test_the_drafter_withdraws_while_the_next_step_is_untouched(cast, outgoing):
 
 def test_withdraw_is_refused_once_the_next_step_was_handled(cast, outgoing):
     draft = submit_draft(cast)
-    actions.do_complete_task(the_task(cast.secretary, "review"), acting_user=cast.secretary, outcome="approve", now=at(2))
+    actions.do_complete_task(
+        the_task(cast.secretary, "review"), acting_user=cast.secretary, outcome="approve", now=at(2)
+    )
     with pytest.raises(ActionError) as refused:
         actions.do_withdraw_task(draft, acting_user=cast.clerk, now=at(3))
     assert refused.value.status == 409 and "下一步" in refused.value.detail
@@ -228,7 +253,9 @@ def test_only_the_one_who_completed_may_withdraw(cast, outgoing):
 def test_a_transfer_hands_the_step_to_someone_else(cast, outgoing):
     submit_draft(cast)
     review = the_task(cast.secretary, "review")
-    new = actions.do_transfer_task(review, acting_user=cast.secretary, to_user=cast.clerk2, opinion="请代核", now=at(2))
+    new = actions.do_transfer_task(
+        review, acting_user=cast.secretary, to_user=cast.clerk2, opinion="请代核", now=at(2)
+    )
     review.refresh_from_db()
     assert review.state == HumanTask.State.TRANSFERRED and review.completed_by == cast.secretary
     assert new.assignee == cast.clerk2 and new.transferred_from == review and new.due_at == review.due_at

@@ -41,9 +41,15 @@ def test_countersign_gives_every_leader_a_task_of_their_own(cast):
 def test_one_rejection_rejects_a_countersign(cast):
     start(cast, "countersign.bpmn")
     actions.do_complete_task(
-        the_task(cast.director, "countersign"), acting_user=cast.director, outcome="reject", opinion="否", now=at(1)
+        the_task(cast.director, "countersign"),
+        acting_user=cast.director,
+        outcome="reject",
+        opinion="否",
+        now=at(1),
     )
-    actions.do_complete_task(the_task(cast.deputy, "countersign"), acting_user=cast.deputy, outcome="approve", now=at(2))
+    actions.do_complete_task(
+        the_task(cast.deputy, "countersign"), acting_user=cast.deputy, outcome="approve", now=at(2)
+    )
     assert the_task(cast.clerk, "revise")
     assert todo(cast.secretary) == []
 
@@ -78,8 +84,12 @@ def test_sequential_approval_goes_from_the_most_junior_up(cast):
     start(cast, "sequential.bpmn", starter=cast.secretary)
     # role:leader → deputy (副主任, rank 20) first, then the director (主任, rank 10).
     assert todo(cast.director) == []
-    actions.do_complete_task(the_task(cast.deputy, "chain"), acting_user=cast.deputy, outcome="approve", now=at(1))
-    actions.do_complete_task(the_task(cast.director, "chain"), acting_user=cast.director, outcome="approve", now=at(2))
+    actions.do_complete_task(
+        the_task(cast.deputy, "chain"), acting_user=cast.deputy, outcome="approve", now=at(1)
+    )
+    actions.do_complete_task(
+        the_task(cast.director, "chain"), acting_user=cast.director, outcome="approve", now=at(2)
+    )
     assert the_task(cast.secretary, "result")
 
 
@@ -99,24 +109,39 @@ def test_add_signer_to_a_countersign_joins_at_once(cast):
     )
     assert new.assignee == cast.secretary and new.kind == HumanTask.Kind.SIGNER
     for user in (cast.director, cast.deputy, cast.secretary):
-        actions.do_complete_task(the_task(user, "countersign"), acting_user=user, outcome="approve", now=at(2))
+        actions.do_complete_task(
+            the_task(user, "countersign"), acting_user=user, outcome="approve", now=at(2)
+        )
     assert the_task(cast.secretary, "archive")
 
 
 def test_add_signer_to_a_sequential_chain_comes_last(cast):
     start(cast, "sequential.bpmn", starter=cast.secretary)
-    assert actions.do_add_signer(the_task(cast.deputy, "chain"), acting_user=cast.deputy, user=cast.clerk, now=at(1)) is None
-    actions.do_complete_task(the_task(cast.deputy, "chain"), acting_user=cast.deputy, outcome="approve", now=at(2))
+    assert (
+        actions.do_add_signer(
+            the_task(cast.deputy, "chain"), acting_user=cast.deputy, user=cast.clerk, now=at(1)
+        )
+        is None
+    )
+    actions.do_complete_task(
+        the_task(cast.deputy, "chain"), acting_user=cast.deputy, outcome="approve", now=at(2)
+    )
     assert todo(cast.clerk) == []
-    actions.do_complete_task(the_task(cast.director, "chain"), acting_user=cast.director, outcome="approve", now=at(3))
-    actions.do_complete_task(the_task(cast.clerk, "chain"), acting_user=cast.clerk, outcome="approve", now=at(4))
+    actions.do_complete_task(
+        the_task(cast.director, "chain"), acting_user=cast.director, outcome="approve", now=at(3)
+    )
+    actions.do_complete_task(
+        the_task(cast.clerk, "chain"), acting_user=cast.clerk, outcome="approve", now=at(4)
+    )
     assert the_task(cast.secretary, "result")
 
 
 def test_a_signer_already_in_the_step_cannot_be_added(cast):
     start(cast, "countersign.bpmn")
     with pytest.raises(ActionError):
-        actions.do_add_signer(the_task(cast.director, "countersign"), acting_user=cast.director, user=cast.deputy)
+        actions.do_add_signer(
+            the_task(cast.director, "countersign"), acting_user=cast.director, user=cast.deputy
+        )
 
 
 def test_a_single_signers_opinion_cannot_be_withdrawn(cast):
@@ -132,7 +157,11 @@ def test_a_single_signers_opinion_cannot_be_withdrawn(cast):
 def test_returning_to_a_countersign_starts_it_over(cast):
     start(cast, "countersign.bpmn")
     for user in (cast.director, cast.deputy):
-        actions.do_complete_task(the_task(user, "countersign"), acting_user=user, outcome="approve", now=at(1))
+        actions.do_complete_task(
+            the_task(user, "countersign"), acting_user=user, outcome="approve", now=at(1)
+        )
     archive = the_task(cast.secretary, "archive")
-    actions.do_return_task(archive, acting_user=cast.secretary, to_element="countersign", opinion="请再会签", now=at(2))
+    actions.do_return_task(
+        archive, acting_user=cast.secretary, to_element="countersign", opinion="请再会签", now=at(2)
+    )
     assert the_task(cast.director, "countersign") and the_task(cast.deputy, "countersign")
