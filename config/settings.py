@@ -206,6 +206,12 @@ SPECTACULAR_SETTINGS = {
         "AccountKindEnum": ["provider", "unit"],
         "HostKindEnum": ["console", "unit"],
         "JobResultStatusEnum": ["created", "existing", "failed"],
+        "TaskStateEnum": "oa.workflow.models.HumanTask.State",
+        "TaskKindEnum": "oa.workflow.models.HumanTask.Kind",
+        "InstanceStateEnum": "oa.workflow.models.ProcessInstance.State",
+        "UrgencyEnum": "oa.workflow.models.ProcessInstance.Urgency",
+        "TrailActionEnum": "oa.workflow.models.TaskEvent.Action",
+        "TaskActionEnum": "oa.workflow.queries.TASK_ACTIONS",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }

@@ -8,5 +8,6 @@ urlpatterns = [
     *api_common,
     path("api/", include("api.portal.urls")),
     path("api/", include("api.directory.urls")),
+    path("api/", include("api.workflow.urls")),
     *spa,
 ]

@@ -15,8 +15,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from oa.core.errors import ActionError, ErrorCode
 from oa.directory.models import Staff
 from oa.workflow import engine
-from oa.workflow.models import CirculationRecord, HumanTask, ProcessInstance, TaskEvent
+from oa.workflow.assignment import parse_rules, user_matches
+from oa.workflow.models import CirculationRecord, HumanTask, ProcessDefinition, ProcessInstance, TaskEvent
 
+# What a person may do with a task (the task page's buttons).
+TASK_ACTIONS = ("complete", "return", "withdraw", "transfer", "add_signer", "remind", "circulate")
 URGENT = (ProcessInstance.Urgency.URGENT, ProcessInstance.Urgency.VERY_URGENT)
 DONE_STATES = (
     HumanTask.State.COMPLETED,
@@ -116,6 +119,16 @@ def get_instance_for_user(user, pk: int) -> ProcessInstance:
     return instance
 
 
+def startable_definitions(user) -> list[ProcessDefinition]:
+    """The latest version of every flow `user` may start."""
+    latest = ProcessDefinition.objects.order_by("key", "-version").distinct("key")
+    return [
+        d
+        for d in latest
+        if not d.starter_groups or user_matches(user, parse_rules(d.starter_groups), starter=user)
+    ]
+
+
 def trail(instance: ProcessInstance) -> QuerySet[TaskEvent]:
     return instance.events.select_related("task").order_by("at", "id")
 
@@ -124,6 +137,10 @@ def instance_tasks(instance: ProcessInstance) -> QuerySet[HumanTask]:
     return instance.tasks.select_related("assignee__account", "completed_by__account").order_by(
         "created_at", "id"
     )
+
+
+def instance_circulations(instance: ProcessInstance) -> QuerySet[CirculationRecord]:
+    return instance.circulations.select_related("instance", "sender__account", "recipient__account")
 
 
 def circulations_for(user, *, unread: bool | None = None) -> QuerySet[CirculationRecord]:
