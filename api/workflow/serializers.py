@@ -6,8 +6,8 @@ from rest_framework import serializers
 
 from api.auth.serializers import IdName
 from oa.directory.models import Staff
-from oa.workflow.queries import TASK_ACTIONS
 from oa.workflow.models import CirculationRecord, HumanTask, ProcessDefinition, ProcessInstance, TaskEvent
+from oa.workflow.queries import TASK_ACTIONS
 
 
 def person(user) -> dict | None:
