@@ -786,7 +786,9 @@ def do_mark_deadlines(*, now: datetime | None = None) -> DeadlineReport:
     now = _now(now)
     report = DeadlineReport()
     soon = now + timedelta(hours=settings.OA_WORKFLOW_DUE_SOON_HOURS)
-    open_tasks = HumanTask.objects.select_for_update(skip_locked=True).select_related("instance")
+    open_tasks = HumanTask.objects.select_for_update(skip_locked=True, of=("self",)).select_related(
+        "instance"
+    )
     for task in open_tasks.filter(
         state=HumanTask.State.OPEN, due_at__gt=now, due_at__lte=soon, auto_reminded_at__isnull=True
     ):

@@ -37,7 +37,16 @@ MAX_ENGINE_ROUNDS = 100
 
 @lru_cache(maxsize=256)
 def _spec(digest: str, process_id: str, bpmn_xml: str):
-    return parse_spec(parse_xml(bpmn_xml), process_id)
+    spec = parse_spec(parse_xml(bpmn_xml), process_id)
+    # Spiff wires a multi-instance step to its signers' completion the first time a signer
+    # starts, by mutating the spec. Cached specs are shared by every request in the process,
+    # so wire them once here, before any thread can race to do it twice.
+    for task_spec in list(spec.task_specs.values()):
+        if isinstance(task_spec, OaMultiInstanceMixin):
+            child = spec.task_specs[task_spec.task_spec]
+            if not child.completed_event.is_connected(task_spec.merge_child):
+                child.completed_event.connect(task_spec.merge_child)
+    return spec
 
 
 def spec_for(definition):
