@@ -61,7 +61,9 @@ def clean_data(data) -> dict:
         raise ActionError(ErrorCode.INVALID, "表单数据须为键值对象。", field="data")
     for key in data:
         if not isinstance(key, str) or not key.isidentifier() or key.startswith("_"):
-            raise ActionError(ErrorCode.INVALID, f"表单字段名“{key}”须为英文标识。", field="data")
+            raise ActionError(
+                ErrorCode.INVALID, f"表单字段名“{key}”须为合法变量名（不以数字或下划线开头）。", field="data"
+            )
         if key in RESERVED_VARS:
             raise ActionError(ErrorCode.INVALID, f"表单字段名“{key}”由流程引擎使用，不能提交。", field="data")
     try:

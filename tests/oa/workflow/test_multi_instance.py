@@ -66,6 +66,13 @@ def test_an_unknown_signer_in_the_data_is_refused(cast):
     assert refused.value.code == "no_assignee"
 
 
+def test_a_countersign_whose_rules_match_nobody_is_refused(cast):
+    cast.leader.members.clear()
+    with pytest.raises(ActionError) as refused:
+        start(cast, "countersign.bpmn")
+    assert refused.value.code == "no_assignee" and "领导会签" in refused.value.detail
+
+
 def test_or_sign_ends_at_the_first_decision(cast):
     start(cast, "orsign.bpmn")
     pool = [the_task(u, "orsign") for u in (cast.secretary, cast.clerk, cast.clerk2)]
