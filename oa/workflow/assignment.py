@@ -16,7 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 
 from oa.core.errors import ActionError, ErrorCode
-from oa.directory.models import Department, Role, Staff
+from oa.directory.models import Role, Staff
+from oa.directory.queries import department_heads, departments_matching
 
 RULE_KINDS = ("role", "dept", "dept_head", "starter", "user")
 STARTER = "starter"
@@ -72,23 +73,6 @@ def _active_staff():
     return Staff.objects.filter(user__is_active=True)
 
 
-def _departments(value: str) -> list[Department]:
-    """A department by code, else by name (names may repeat under different parents)."""
-    by_code = list(Department.objects.filter(code=value).exclude(code=""))
-    return by_code or list(Department.objects.filter(name=value))
-
-
-def department_heads(department_id: int | None) -> list[int]:
-    """The most senior staff of a department (lowest Position.rank); all of them on a tie."""
-    if department_id is None:
-        return []
-    ranked = _active_staff().filter(department_id=department_id, position__isnull=False)
-    top = ranked.order_by("position__rank").values_list("position__rank", flat=True).first()
-    if top is None:
-        return []
-    return list(ranked.filter(position__rank=top).order_by("id").values_list("user_id", flat=True))
-
-
 def _person_rule_users(rule: Rule, starter) -> list[int]:
     if rule.kind == STARTER:
         return [starter.pk] if starter is not None and starter.is_active else []
@@ -99,7 +83,7 @@ def _person_rule_users(rule: Rule, starter) -> list[int]:
         if rule.value == STARTER:
             staff = Staff.objects.filter(user=starter).first() if starter is not None else None
             return department_heads(staff.department_id if staff else None)
-        return [uid for dept in _departments(rule.value) for uid in department_heads(dept.pk)]
+        return [uid for dept in departments_matching(rule.value) for uid in department_heads(dept.pk)]
     raise AssertionError(rule.kind)
 
 
@@ -112,7 +96,7 @@ def resolve_assignment(rules: list[Rule], *, starter, step: str) -> Assignment:
         if rule.kind == "role":
             roles += Role.objects.filter(code=rule.value).values_list("id", flat=True)
         elif rule.kind == "dept":
-            departments += [d.pk for d in _departments(rule.value)]
+            departments += [d.pk for d in departments_matching(rule.value)]
         else:
             users += _person_rule_users(rule, starter)
     users, roles, departments = _dedupe(users), _dedupe(roles), _dedupe(departments)
@@ -149,7 +133,7 @@ def expand_users(rules: list[Rule], *, starter) -> list[str]:
                 .values_list("user_id", flat=True)
             )
         elif rule.kind == "dept":
-            depts = [d.pk for d in _departments(rule.value)]
+            depts = [d.pk for d in departments_matching(rule.value)]
             ids += (
                 _active_staff()
                 .filter(department_id__in=depts)
@@ -171,7 +155,7 @@ def user_matches(user, rules: list[Rule], *, starter) -> bool:
             if staff and staff.roles.filter(code=rule.value).exists():
                 return True
         elif rule.kind == "dept":
-            if staff and staff.department_id in {d.pk for d in _departments(rule.value)}:
+            if staff and staff.department_id in {d.pk for d in departments_matching(rule.value)}:
                 return True
         elif user.pk in _person_rule_users(rule, starter):
             return True

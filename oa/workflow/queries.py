@@ -13,7 +13,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from oa.core.errors import ActionError, ErrorCode
-from oa.directory.models import Staff
+from oa.directory.queries import department_ids_of, role_ids_of
 from oa.workflow import engine
 from oa.workflow.assignment import parse_rules, user_matches
 from oa.workflow.models import CirculationRecord, HumanTask, ProcessDefinition, ProcessInstance, TaskEvent
@@ -32,10 +32,8 @@ DONE_STATES = (
 def handler_q(user) -> Q:
     """Rows `user` may handle (open state aside). One condition per partial index; the
     user's roles and department are sub-selects, so the whole test is one statement."""
-    roles = ArraySubquery(Staff.roles.through.objects.filter(staff__user_id=user.pk).values("role_id"))
-    departments = ArraySubquery(
-        Staff.objects.filter(user_id=user.pk, department__isnull=False).values("department_id")
-    )
+    roles = ArraySubquery(role_ids_of(user.pk))
+    departments = ArraySubquery(department_ids_of(user.pk))
     return (
         Q(assignee_id=user.pk)
         | Q(candidate_users__contains=[user.pk])
