@@ -8,6 +8,7 @@ task under the lock: two people in a candidate pool pressing 办理 at once cann
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,6 +28,7 @@ from oa.workflow.bpmn import DECISION_VAR, DECISIONS_VAR, REJECT, STARTER_VAR, d
 from oa.workflow.models import CirculationRecord, HumanTask, ProcessDefinition, ProcessInstance, TaskEvent
 from oa.workflow.validation import validate_bpmn
 
+logger = logging.getLogger(__name__)
 Action = TaskEvent.Action
 RESERVED_VARS = {DECISION_VAR, DECISIONS_VAR, STARTER_VAR}
 MAX_DATA_BYTES = 64 * 1024
@@ -751,7 +753,12 @@ def do_fire_due_timers(*, now: datetime | None = None) -> int:
     fired = 0
     due = ProcessInstance.objects.filter(state=ProcessInstance.State.RUNNING, next_timer_at__lte=now)
     for pk in due.values_list("pk", flat=True):
-        fired += _fire_timers(pk, now=now)
+        try:
+            fired += _fire_timers(pk, now=now)
+        except ActionError as exc:
+            # E.g. the escalation step's rules match nobody: this instance waits (and is
+            # retried at the next sweep) without holding up the others.
+            logger.warning("workflow instance %s: timer could not fire: %s", pk, exc.detail)
     return fired
 
 

@@ -8,7 +8,7 @@ from oa.workflow import actions
 from oa.workflow.models import HumanTask, ProcessInstance, TaskEvent
 from oa.workflow.tasks import process_workflow_deadlines
 from tests.conftest import SIMING
-from tests.oa.workflow.cast import deploy
+from tests.oa.workflow.cast import bpmn, deploy
 from tests.oa.workflow.test_actions import at, the_task, todo
 
 
@@ -33,6 +33,23 @@ def test_an_interrupting_boundary_timer_escalates_an_untouched_step(cast):
     assert event.detail["closed"] == [handle.pk] and event.at == at(61)
     # Running the sweep again changes nothing.
     assert actions.do_fire_due_timers(now=at(62)) == 0
+
+
+def test_a_timer_that_cannot_fire_does_not_hold_up_the_others(cast):
+    stuck = start_timers(cast)  # escalates to the director...
+    to_deputy = actions.do_deploy_process_definition(
+        acting_user=None,
+        key="timers2",
+        name="限时",
+        bpmn_xml=bpmn("timers.bpmn").replace("user:director", "user:deputy"),
+    )
+    fine = actions.do_start_process(to_deputy, acting_user=cast.clerk, title="另一件", now=at(0))
+    cast.director.is_active = False  # ...who has left
+    cast.director.save()
+    assert actions.do_fire_due_timers(now=at(61)) == 1
+    assert [t.instance_id for t in todo(cast.deputy, "escalate")] == [fine.pk]
+    stuck.refresh_from_db()
+    assert stuck.next_timer_at == at(60) and stuck.tasks.get(element_id="handle").state == "open"
 
 
 def test_an_intermediate_timer_waits_before_the_next_step(cast):
