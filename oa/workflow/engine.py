@@ -7,6 +7,8 @@ transaction and materialise what the engine says as HumanTask rows.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 from uuid import UUID
@@ -92,30 +94,19 @@ def store(instance, workflow: BpmnWorkflow) -> None:
     instance.spiff_state = dump_workflow(workflow)
 
 
-def engine_errors(step: str = ""):
-    """Turn the engine's exceptions into a refusal: the action's transaction rolls back."""
-    return _EngineErrors(step)
-
-
-class _EngineErrors:
-    def __init__(self, step: str):
-        self.step = step
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc is not None and isinstance(exc, SpiffWorkflowException):
-            cause = exc.__cause__ or getattr(exc, "error", None) or exc
-            if isinstance(cause, ActionError):
-                raise cause from exc
-            message = str(exc).split("\n")[0]
-            raise ActionError(
-                ErrorCode.STATE,
-                f"流程无法继续（{getattr(getattr(exc, 'task_spec', None), 'bpmn_name', None) or self.step}）：{message}",
-                status=409,
-            ) from exc
-        return False
+@contextmanager
+def engine_errors(step: str = "") -> Iterator[None]:
+    """Turn the engine's exceptions into a refusal: the action's transaction rolls back.
+    Our own refusals raised inside Spiff (nobody to assign) pass through unchanged."""
+    try:
+        yield
+    except SpiffWorkflowException as exc:
+        cause = exc.__cause__ or getattr(exc, "error", None)
+        if isinstance(cause, ActionError):
+            raise cause from exc
+        where = getattr(getattr(exc, "task_spec", None), "bpmn_name", None) or step
+        message = str(exc).split("\n")[0]
+        raise ActionError(ErrorCode.STATE, f"流程无法继续（{where}）：{message}", status=409) from exc
 
 
 def advance(workflow: BpmnWorkflow, *, now: datetime) -> None:

@@ -10,7 +10,7 @@ from oa.core.models import AuditEvent
 from oa.workflow import actions
 from oa.workflow.models import HumanTask, ProcessInstance, TaskEvent
 from oa.workflow.queries import open_tasks_for
-from tests.oa.workflow.cast import deploy
+from tests.oa.workflow.cast import bpmn, deploy
 
 T0 = timezone.now().replace(microsecond=0)
 
@@ -345,3 +345,28 @@ def test_the_starter_cancels_a_running_flow(cast, outgoing):
     assert outgoing.state == ProcessInstance.State.CANCELLED
     assert todo(cast.secretary) == []
     assert TaskEvent.objects.filter(instance=outgoing, action="cancel").exists()
+
+
+def test_a_flow_that_cannot_go_on_is_refused_and_nothing_changes(cast):
+    # The reviewer's gateway has no default and no exit for "reject": a drawing mistake the
+    # engine only meets at run time.
+    xml = (
+        bpmn("approval.bpmn")
+        .replace(' default="f_review_reject"', "")
+        .replace(
+            '<bpmn:sequenceFlow id="f_review_reject" name="不同意" sourceRef="review_ok" targetRef="draft" />',
+            '<bpmn:sequenceFlow id="f_review_reject" sourceRef="review_ok" targetRef="draft">'
+            "<bpmn:conditionExpression>decision == 'never'</bpmn:conditionExpression></bpmn:sequenceFlow>",
+        )
+    )
+    definition = actions.do_deploy_process_definition(acting_user=None, key="gap", name="缺口", bpmn_xml=xml)
+    actions.do_start_process(definition, acting_user=cast.clerk, title="缺口", now=at(0))
+    submit_draft(cast)
+    review = the_task(cast.secretary, "review")
+    with pytest.raises(ActionError) as refused:
+        actions.do_complete_task(
+            review, acting_user=cast.secretary, outcome="reject", opinion="不行", now=at(2)
+        )
+    assert refused.value.code == "invalid_state" and refused.value.status == 409
+    review.refresh_from_db()
+    assert review.state == HumanTask.State.OPEN
