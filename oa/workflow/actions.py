@@ -790,8 +790,9 @@ def _fire_timers(pk: int, *, now: datetime) -> int:
 
 @transaction.atomic
 def do_mark_deadlines(*, now: datetime | None = None) -> DeadlineReport:
-    """Automatic 催办: a reminder when a task's deadline is near (once), and the overdue flag
-    with a reminder when it has passed (once). Safe to run twice: each flips a flag."""
+    """Automatic 催办: a reminder when a task's deadline is near (once: within
+    OA_WORKFLOW_DUE_SOON_HOURS and in the last quarter of its time), and the overdue flag with a
+    reminder when it has passed (once). Safe to run twice: each flips a flag."""
     now = _now(now)
     report = DeadlineReport()
     soon = now + timedelta(hours=settings.OA_WORKFLOW_DUE_SOON_HOURS)
@@ -801,6 +802,10 @@ def do_mark_deadlines(*, now: datetime | None = None) -> DeadlineReport:
     for task in open_tasks.filter(
         state=HumanTask.State.OPEN, due_at__gt=now, due_at__lte=soon, auto_reminded_at__isnull=True
     ):
+        # A step given four hours is not "due soon" the moment it starts: remind only in the
+        # last quarter of the time it was given.
+        if task.due_at - now > (task.due_at - task.created_at) / 4:
+            continue
         task.auto_reminded_at = task.reminded_at = now
         task.remind_count += 1
         task.save(update_fields=["auto_reminded_at", "reminded_at", "remind_count"])

@@ -90,6 +90,18 @@ def test_overdue_tasks_are_marked_and_reminded_once(cast):
     assert [e.action for e in instance.events.filter(task=draft)] == ["auto_remind", "overdue"]
 
 
+def test_a_short_step_is_not_reminded_the_moment_it_starts(cast):
+    actions.do_start_process(deploy("approval.bpmn"), acting_user=cast.clerk, title="发文", now=at(0))
+    actions.do_complete_task(
+        the_task(cast.clerk, "draft"), acting_user=cast.clerk, outcome="submit", now=at(1)
+    )
+    review = the_task(cast.secretary, "review")  # PT4H: all of it inside the four-hour window
+    assert actions.do_mark_deadlines(now=at(2)).due_soon == 0
+    assert actions.do_mark_deadlines(now=at(1) + timedelta(hours=3, minutes=1)).due_soon == 1
+    review.refresh_from_db()
+    assert review.auto_reminded_at == at(1) + timedelta(hours=3, minutes=1)
+
+
 def test_the_beat_task_sweeps_every_unit(cast):
     actions.do_start_process(deploy("timers.bpmn"), acting_user=cast.clerk, title="限时件", now=at(-120))
     with schema_context("public"):
