@@ -55,6 +55,7 @@ TENANT_APPS = [
     "oa.core",
     "oa.directory",
     "oa.templates",
+    "oa.workflow",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -144,7 +145,11 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-sessions": {"task": "oa.core.tasks.purge_expired_sessions", "schedule": 3600.0},
+    # BPMN timers and task deadlines in every unit (oa/workflow/tasks.py); idempotent.
+    "workflow-deadlines": {"task": "oa.workflow.tasks.process_workflow_deadlines", "schedule": 60.0},
 }
+# Automatic 催办: remind a task's holder this many hours before its deadline (docs/workflow.md).
+OA_WORKFLOW_DUE_SOON_HOURS = int(os.environ.get("OA_WORKFLOW_DUE_SOON_HOURS", "4"))
 
 # --- Security (等保 2.0 hygiene; docs/security.md) -----------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -208,6 +213,12 @@ SPECTACULAR_SETTINGS = {
         "TemplateVersionStateEnum": "templates_lib.models.TemplateVersion.State",
         "ChangeKindEnum": ["added", "removed", "changed"],
         "MergeResolutionEnum": ["ours", "theirs"],
+        "TaskStateEnum": "oa.workflow.models.HumanTask.State",
+        "TaskKindEnum": "oa.workflow.models.HumanTask.Kind",
+        "InstanceStateEnum": "oa.workflow.models.ProcessInstance.State",
+        "UrgencyEnum": "oa.workflow.models.ProcessInstance.Urgency",
+        "TrailActionEnum": "oa.workflow.models.TaskEvent.Action",
+        "TaskActionEnum": "oa.workflow.queries.TASK_ACTIONS",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
@@ -238,7 +249,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["tenant_context"], "formatter": "unit"}
     },
     "root": {"handlers": ["console"], "level": os.environ.get("OA_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # SpiffWorkflow logs every task state change at INFO.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "spiff": {"level": "WARNING"}},
 }
 
 # Argon2id first (memory-hard, and fast enough that provisioning stays well under a second);

@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/", include("api.portal.urls")),
     path("api/", include("api.directory.urls")),
     path("api/", include("api.templates.urls_unit")),
+    path("api/", include("api.workflow.urls")),
     *spa,
 ]

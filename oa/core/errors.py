@@ -28,6 +28,9 @@ class ErrorCode(StrEnum):
     STATE = "invalid_state"
     TEMPLATE_INVALID = "template_invalid"
     MERGE_CONFLICT = "merge_conflict"
+    BPMN_INVALID = "bpmn_invalid"
+    NO_ASSIGNEE = "no_assignee"
+    THROTTLED = "throttled"
 
 
 class ActionError(Exception):

@@ -66,3 +66,34 @@ def department_path(department: Department | None) -> str:
 
 def roles_with_counts() -> QuerySet[Role]:
     return Role.objects.annotate(member_count=Count("members"))
+
+
+# --- reads other modules resolve people through (oa.workflow's assignment rules) -------------
+
+
+def departments_matching(value: str) -> list[Department]:
+    """A department by code, else by name (names may repeat under different parents)."""
+    by_code = list(Department.objects.filter(code=value).exclude(code=""))
+    return by_code or list(Department.objects.filter(name=value))
+
+
+def department_heads(department_id: int | None) -> list[int]:
+    """User ids of a department's most senior active staff (lowest Position.rank); all of
+    them on a tie."""
+    if department_id is None:
+        return []
+    ranked = Staff.objects.filter(user__is_active=True, department_id=department_id, position__isnull=False)
+    top = ranked.order_by("position__rank").values_list("position__rank", flat=True).first()
+    if top is None:
+        return []
+    return list(ranked.filter(position__rank=top).order_by("id").values_list("user_id", flat=True))
+
+
+def role_ids_of(user_id: int) -> QuerySet:
+    """The user's role ids, as a subquery (values("role_id"))."""
+    return Staff.roles.through.objects.filter(staff__user_id=user_id).values("role_id")
+
+
+def department_ids_of(user_id: int) -> QuerySet:
+    """The user's department id (at most one), as a subquery (values("department_id"))."""
+    return Staff.objects.filter(user_id=user_id, department__isnull=False).values("department_id")

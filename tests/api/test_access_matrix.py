@@ -13,8 +13,12 @@ from rest_framework.views import APIView
 from tests.conftest import HULI, SIMING, HostClient
 
 ANON, MEMBER, PROVIDER = "anon", "member", "provider"
+# A signed-in member who is a party to the object in the path (a task's assignee or candidate,
+# an instance's starter or handler, a circulation's recipient); anyone else gets 404.
+PARTY = "party"
 
-# (urlconf, method, path, who may call it: anon | member (any signed-in user) | provider | a permission code)
+# (urlconf, method, path, who may call it: anon | member (any signed-in user) | party | provider |
+# a permission code)
 CONSOLE_ENDPOINTS = [
     ("GET", "/api/context/", ANON),
     ("GET", "/api/auth/csrf/", ANON),
@@ -95,6 +99,20 @@ UNIT_ENDPOINTS = [
     ("POST", "/api/templates/1/fork/", "templates.manage"),
     ("POST", "/api/templates/1/upgrade/preview/", "templates.manage"),
     ("POST", "/api/templates/1/upgrade/", "templates.manage"),
+    ("GET", "/api/workflow/tasks/", MEMBER),
+    ("GET", "/api/workflow/tasks/1/", PARTY),
+    ("POST", "/api/workflow/tasks/1/complete/", PARTY),
+    ("POST", "/api/workflow/tasks/1/return/", PARTY),
+    ("POST", "/api/workflow/tasks/1/withdraw/", PARTY),
+    ("POST", "/api/workflow/tasks/1/transfer/", PARTY),
+    ("POST", "/api/workflow/tasks/1/add-signer/", PARTY),
+    ("POST", "/api/workflow/tasks/1/remind/", PARTY),
+    ("GET", "/api/workflow/definitions/", MEMBER),
+    ("POST", "/api/workflow/instances/", MEMBER),
+    ("GET", "/api/workflow/instances/1/", PARTY),
+    ("POST", "/api/workflow/instances/1/circulate/", PARTY),
+    ("GET", "/api/workflow/circulations/", MEMBER),
+    ("POST", "/api/workflow/circulations/1/read/", PARTY),
 ]
 
 
@@ -150,7 +168,8 @@ def _call(client: HostClient, method: str, path: str):
 
 PROTECTED_CONSOLE = [(m, p) for m, p, who in CONSOLE_ENDPOINTS if who != ANON]
 PROTECTED_UNIT = [(m, p) for m, p, who in UNIT_ENDPOINTS if who != ANON]
-UNIT_ADMIN_ONLY = [(m, p, who) for m, p, who in UNIT_ENDPOINTS if who not in (ANON, MEMBER)]
+UNIT_ADMIN_ONLY = [(m, p, who) for m, p, who in UNIT_ENDPOINTS if who not in (ANON, MEMBER, PARTY)]
+UNIT_PARTY_ONLY = [(m, p) for m, p, who in UNIT_ENDPOINTS if who == PARTY]
 
 
 @pytest.mark.parametrize(("method", "path"), PROTECTED_CONSOLE)
@@ -189,6 +208,37 @@ def test_unit_refuses_a_colleague_without_the_permission(siming_director, method
     response = _call(siming_director, method, path)
     assert response.status_code == 403, (path, response.content)
     assert response.json()["code"] == "permission_denied"
+
+
+@pytest.fixture
+def someone_elses_flow(db) -> dict[str, int]:
+    """A flow the director has no part in: started by secadmin, circulated to the auditor."""
+    from django.db import transaction
+    from django_tenants.utils import schema_context
+
+    from oa.workflow.actions import do_circulate, do_start_process
+    from tests.conftest import user_in
+    from tests.oa.workflow.cast import deploy
+
+    secadmin, auditor = user_in(SIMING, "secadmin"), user_in(SIMING, "auditor")
+    with schema_context(SIMING), transaction.atomic():
+        instance = do_start_process(deploy("approval.bpmn"), acting_user=secadmin, title="他人的流程")
+        (record,) = do_circulate(instance, acting_user=secadmin, recipients=[auditor])
+        return {"tasks": instance.tasks.get().pk, "instances": instance.pk, "circulations": record.pk}
+
+
+@pytest.mark.parametrize(("method", "path"), UNIT_PARTY_ONLY)
+def test_unit_hides_objects_from_a_colleague_who_is_no_party(
+    siming_director, someone_elses_flow, method, path
+):
+    import re
+
+    real = re.sub(
+        r"/(tasks|instances|circulations)/1/", lambda m: f"/{m[1]}/{someone_elses_flow[m[1]]}/", path
+    )
+    response = _call(siming_director, method, real)
+    assert response.status_code == 404, (real, response.content)
+    assert response.json()["code"] == "not_found"
 
 
 @pytest.mark.parametrize(("method", "path"), PROTECTED_UNIT)

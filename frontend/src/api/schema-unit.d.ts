@@ -458,6 +458,241 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workflow/circulations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What was circulated to me (?unread=true for what I have not read). */
+        get: operations["workflow_circulations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/circulations/{id}/read/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 已阅: the read receipt; reading again keeps the first time. */
+        post: operations["workflow_circulations_read_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/definitions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The flows I may start (the latest version of each). */
+        get: operations["workflow_definitions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/instances/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["workflow_instances_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/instances/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["workflow_instances_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/instances/{id}/circulate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 传阅: send the item to staff for reading, with read receipts. */
+        post: operations["workflow_instances_circulate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/tasks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My to-do list (待办, ?state=open) or done list (已办, ?state=done). */
+        get: operations["workflow_tasks_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/tasks/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["workflow_tasks_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/tasks/{id}/add-signer/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 加签: one more staff member must sign this step. */
+        post: operations["workflow_tasks_add_signer_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/tasks/{id}/complete/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 办理: decide on the step (an outcome of the step, an opinion, form data). */
+        post: operations["workflow_tasks_complete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/tasks/{id}/remind/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 催办: urge whoever holds this open task. */
+        post: operations["workflow_tasks_remind_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/tasks/{id}/return/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 退回: send the flow back to an earlier completed step, with a reason. */
+        post: operations["workflow_tasks_return_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/tasks/{id}/transfer/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 转办: hand the task to another staff member. */
+        post: operations["workflow_tasks_transfer_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/tasks/{id}/withdraw/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 撤回: take back a step I completed while the next one is untouched. */
+        post: operations["workflow_tasks_withdraw_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -468,6 +703,11 @@ export interface components {
          * @enum {string}
          */
         AccountKindEnum: "provider" | "unit";
+        Allowed: {
+            actions: components["schemas"]["TaskActionEnum"][];
+            outcomes: string[];
+            return_targets: components["schemas"]["ReturnTarget"][];
+        };
         AuditEvent: {
             readonly id: number;
             actor: string;
@@ -507,6 +747,23 @@ export interface components {
          * @enum {string}
          */
         ChangeKindEnum: "added" | "removed" | "changed";
+        CirculateInputRequest: {
+            recipients: number[];
+            /** @default  */
+            note: string;
+        };
+        Circulation: {
+            readonly id: number;
+            instance: number;
+            title: string;
+            sender: components["schemas"]["IdName"] | null;
+            recipient: components["schemas"]["IdName"] | null;
+            note?: string;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            read_at?: string | null;
+        };
         Conflict: {
             /** @description JSON pointer; or a BPMN element id, id@attribute, id#content, id/parent */
             where: string;
@@ -529,6 +786,20 @@ export interface components {
             kind: string;
             status: string;
             modules: components["schemas"]["Module"][];
+        };
+        Definition: {
+            readonly id: number;
+            key: string;
+            name: string;
+            version: number;
+            module?: string;
+            /** Format: date-time */
+            created_at?: string;
+        };
+        DefinitionRef: {
+            key: string;
+            name: string;
+            version: number;
         };
         Department: {
             readonly id: number;
@@ -582,6 +853,64 @@ export interface components {
             total: number;
             created: number;
             generated_passwords: components["schemas"]["GeneratedPassword"][];
+        };
+        InstanceDetail: {
+            readonly id: number;
+            title: string;
+            business_key?: string;
+            module?: string;
+            urgency?: components["schemas"]["UrgencyEnum"];
+            state?: components["schemas"]["InstanceStateEnum"];
+            definition: components["schemas"]["DefinitionRef"];
+            starter: components["schemas"]["IdName"] | null;
+            data?: unknown;
+            /** Format: date-time */
+            started_at?: string;
+            /** Format: date-time */
+            ended_at?: string | null;
+            readonly tasks: components["schemas"]["InstanceTask"][];
+            readonly trail: components["schemas"]["TaskEvent"][];
+            readonly circulations: components["schemas"]["Circulation"][];
+        };
+        /**
+         * @description * `running` - 办理中
+         *     * `completed` - 已办结
+         *     * `cancelled` - 已终止
+         * @enum {string}
+         */
+        InstanceStateEnum: "running" | "completed" | "cancelled";
+        InstanceSummary: {
+            readonly id: number;
+            title: string;
+            business_key?: string;
+            module?: string;
+            urgency?: components["schemas"]["UrgencyEnum"];
+            state?: components["schemas"]["InstanceStateEnum"];
+            definition: components["schemas"]["DefinitionRef"];
+            starter: components["schemas"]["IdName"] | null;
+            data?: unknown;
+            /** Format: date-time */
+            started_at?: string;
+            /** Format: date-time */
+            ended_at?: string | null;
+        };
+        InstanceTask: {
+            readonly id: number;
+            name: string;
+            element_id: string;
+            kind?: components["schemas"]["TaskKindEnum"];
+            state?: components["schemas"]["TaskStateEnum"];
+            assignee: components["schemas"]["IdName"] | null;
+            completed_by: components["schemas"]["IdName"] | null;
+            outcome?: string;
+            opinion?: string;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            due_at?: string | null;
+            overdue?: boolean;
+            /** Format: date-time */
+            completed_at?: string | null;
         };
         InstantiateInputRequest: {
             kind: components["schemas"]["TemplateKindEnum"];
@@ -643,6 +972,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["AuditEvent"][];
         };
+        PaginatedCirculationList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Circulation"][];
+        };
         PaginatedStaffList: {
             /** @example 123 */
             count: number;
@@ -657,6 +1001,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Staff"][];
+        };
+        PaginatedTaskListItemList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["TaskListItem"][];
         };
         PasswordChangeInputRequest: {
             old_password: string;
@@ -716,6 +1075,14 @@ export interface components {
             line: number | null;
             pointer: string | null;
         };
+        RemindInputRequest: {
+            /** @default  */
+            note: string;
+        };
+        ReturnTarget: {
+            element_id: string;
+            name: string;
+        };
         Role: {
             readonly id: number;
             name: string;
@@ -753,6 +1120,109 @@ export interface components {
             email?: string;
             roles?: number[];
         };
+        StartInputRequest: {
+            /** @description The flow's key; its latest version starts. */
+            definition: string;
+            title: string;
+            data?: {
+                [key: string]: unknown;
+            };
+            /** @default  */
+            business_key: string;
+            /** @default normal */
+            urgency: components["schemas"]["UrgencyEnum"];
+        };
+        /**
+         * @description * `complete` - complete
+         *     * `return` - return
+         *     * `withdraw` - withdraw
+         *     * `transfer` - transfer
+         *     * `add_signer` - add_signer
+         *     * `remind` - remind
+         *     * `circulate` - circulate
+         * @enum {string}
+         */
+        TaskActionEnum: "complete" | "return" | "withdraw" | "transfer" | "add_signer" | "remind" | "circulate";
+        /** @description A task with what the page needs: the item, its trail, and the buttons I may press. */
+        TaskDetail: {
+            readonly id: number;
+            name: string;
+            element_id: string;
+            kind?: components["schemas"]["TaskKindEnum"];
+            state?: components["schemas"]["TaskStateEnum"];
+            form_key?: string;
+            instance: number;
+            title: string;
+            module: string;
+            urgency: components["schemas"]["UrgencyEnum"];
+            starter: components["schemas"]["IdName"] | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            due_at?: string | null;
+            overdue?: boolean;
+            remind_count?: number;
+            /** Format: date-time */
+            completed_at?: string | null;
+            outcome?: string;
+            opinion?: string;
+            assignee: components["schemas"]["IdName"] | null;
+            completed_by: components["schemas"]["IdName"] | null;
+            readonly instance_detail: components["schemas"]["InstanceSummary"];
+            readonly trail: components["schemas"]["TaskEvent"][];
+            readonly allowed: components["schemas"]["Allowed"];
+        };
+        TaskEvent: {
+            readonly id: number;
+            action: components["schemas"]["TrailActionEnum"];
+            step?: string;
+            task: number | null;
+            actor_name?: string;
+            outcome?: string;
+            opinion?: string;
+            /** Format: date-time */
+            at?: string;
+            detail?: unknown;
+        };
+        /**
+         * @description * `single` - 办理
+         *     * `signer` - 会签
+         *     * `added` - 加签
+         * @enum {string}
+         */
+        TaskKindEnum: "single" | "signer" | "added";
+        TaskListItem: {
+            readonly id: number;
+            name: string;
+            element_id: string;
+            kind?: components["schemas"]["TaskKindEnum"];
+            state?: components["schemas"]["TaskStateEnum"];
+            form_key?: string;
+            instance: number;
+            title: string;
+            module: string;
+            urgency: components["schemas"]["UrgencyEnum"];
+            starter: components["schemas"]["IdName"] | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            due_at?: string | null;
+            overdue?: boolean;
+            remind_count?: number;
+            /** Format: date-time */
+            completed_at?: string | null;
+            outcome?: string;
+        };
+        /**
+         * @description * `open` - 待办
+         *     * `completed` - 已办
+         *     * `returned` - 已退回
+         *     * `transferred` - 已转办
+         *     * `withdrawn` - 已撤回
+         *     * `cancelled` - 已取消
+         * @enum {string}
+         */
+        TaskStateEnum: "open" | "completed" | "returned" | "transferred" | "withdrawn" | "cancelled";
         /**
          * @description * `flow` - 流程
          *     * `form` - 表单
@@ -785,6 +1255,24 @@ export interface components {
         TokenInputRequest: {
             name: string;
         };
+        /**
+         * @description * `start` - 发起
+         *     * `complete` - 办理
+         *     * `return` - 退回
+         *     * `withdraw` - 撤回
+         *     * `transfer` - 转办
+         *     * `add_signer` - 加签
+         *     * `remind` - 催办
+         *     * `auto_remind` - 自动催办
+         *     * `overdue` - 超期
+         *     * `timer` - 定时触发
+         *     * `circulate` - 传阅
+         *     * `read` - 已阅
+         *     * `end` - 办结
+         *     * `cancel` - 终止
+         * @enum {string}
+         */
+        TrailActionEnum: "start" | "complete" | "return" | "withdraw" | "transfer" | "add_signer" | "remind" | "auto_remind" | "overdue" | "timer" | "circulate" | "read" | "end" | "cancel";
         UnitTemplate: {
             readonly id: number;
             kind: components["schemas"]["TemplateKindEnum"];
@@ -845,6 +1333,13 @@ export interface components {
             /** @description The merged content; unresolved conflicts keep the unit's side. */
             content: unknown;
         };
+        /**
+         * @description * `normal` - 普通
+         *     * `urgent` - 加急
+         *     * `very_urgent` - 特急
+         * @enum {string}
+         */
+        UrgencyEnum: "normal" | "urgent" | "very_urgent";
     };
     responses: never;
     parameters: never;
@@ -1736,6 +2231,356 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LibraryEntry"][];
+                };
+            };
+        };
+    };
+    workflow_circulations_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCirculationList"];
+                };
+            };
+        };
+    };
+    workflow_circulations_read_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Circulation"];
+                };
+            };
+        };
+    };
+    workflow_definitions_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Definition"][];
+                };
+            };
+        };
+    };
+    workflow_instances_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["StartInputRequest"];
+                "multipart/form-data": components["schemas"]["StartInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceDetail"];
+                };
+            };
+        };
+    };
+    workflow_instances_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceDetail"];
+                };
+            };
+        };
+    };
+    workflow_instances_circulate_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CirculateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CirculateInputRequest"];
+                "multipart/form-data": components["schemas"]["CirculateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceDetail"];
+                };
+            };
+        };
+    };
+    workflow_tasks_list: {
+        parameters: {
+            query?: {
+                /** @description ISO 8601 date-time */
+                due_before?: string;
+                module?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                state?: "done" | "open";
+                urgent?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTaskListItemList"];
+                };
+            };
+        };
+    };
+    workflow_tasks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDetail"];
+                };
+            };
+        };
+    };
+    workflow_tasks_add_signer_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RemindInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
+                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDetail"];
+                };
+            };
+        };
+    };
+    workflow_tasks_complete_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RemindInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
+                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDetail"];
+                };
+            };
+        };
+    };
+    workflow_tasks_remind_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RemindInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
+                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDetail"];
+                };
+            };
+        };
+    };
+    workflow_tasks_return_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RemindInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
+                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDetail"];
+                };
+            };
+        };
+    };
+    workflow_tasks_transfer_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RemindInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
+                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDetail"];
+                };
+            };
+        };
+    };
+    workflow_tasks_withdraw_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RemindInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
+                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDetail"];
                 };
             };
         };
