@@ -74,7 +74,8 @@ def machine() -> str:
     return (
         f"{cpu}, {os.cpu_count()} cores, {mem}; {std_platform.system()} {std_platform.release()}; "
         f"Python {std_platform.python_version()}; PostgreSQL {pg} ({db}); "
-        f"git {git_rev()}; run {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
+        f"git {git_rev()}; run {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores when it started (other work on a shared machine shows here)"
     )
 
 
