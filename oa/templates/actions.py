@@ -11,6 +11,7 @@ from django.db import transaction
 from oa.core.audit import record_event
 from oa.core.errors import ActionError, ErrorCode
 from oa.directory.models import Role
+from oa.templates.flows import deploy_flow_template
 from oa.templates.models import UnitTemplate
 from oa.templates.upgrades import plan_upgrade
 from templates_lib.actions import clean_code
@@ -107,6 +108,7 @@ def do_instantiate_template(
         raise ActionError(ErrorCode.DUPLICATE, f"本单位已有模板“{code}”。", field="code", status=409)
     template = _copy_of(source)
     template.save()
+    deploy_flow_template(template, acting_user=acting_user, ip=ip)
     roles = _roles_from([source])
     Role.objects.bulk_create(roles)
     record_event(
@@ -142,6 +144,8 @@ def do_edit_unit_template(
             template.edited = True
             changed.append("content")
     template.save()
+    if changed:
+        deploy_flow_template(template, acting_user=acting_user, ip=ip)
     record_event(
         "templates.edited",
         acting_user=acting_user,
@@ -176,6 +180,7 @@ def do_fork_unit_template(
     )
     _store(fork, source.content)
     fork.save()
+    deploy_flow_template(fork, acting_user=acting_user, ip=ip)
     record_event(
         "templates.forked",
         acting_user=acting_user,
@@ -220,6 +225,7 @@ def do_upgrade_unit_template(
     # Still "edited" when the unit's changes survived the merge.
     template.edited = template.checksum != plan.target.checksum
     template.save()
+    deploy_flow_template(template, acting_user=acting_user, ip=ip)
     record_event(
         "templates.upgraded",
         acting_user=acting_user,

@@ -23,7 +23,13 @@ from oa.core.audit import actor_label, record_event
 from oa.core.errors import ActionError, ErrorCode
 from oa.directory.models import Staff
 from oa.workflow import engine, queries
-from oa.workflow.assignment import Assignment, parse_rules, resolve_assignment, user_matches
+from oa.workflow.assignment import (
+    Assignment,
+    expand_variables,
+    parse_rules,
+    resolve_assignment,
+    user_matches,
+)
 from oa.workflow.bpmn import DECISION_VAR, DECISIONS_VAR, REJECT, STARTER_VAR, due_at_from
 from oa.workflow.models import CirculationRecord, HumanTask, ProcessDefinition, ProcessInstance, TaskEvent
 from oa.workflow.validation import validate_bpmn
@@ -207,9 +213,9 @@ def _materialise(instance, workflow, *, now, prefer: dict) -> tuple[list[HumanTa
         elif task_id in prefer and User.objects.filter(pk=prefer[task_id], is_active=True).exists():
             assignment, kind = Assignment(assignee_id=prefer[task_id]), HumanTask.Kind.SINGLE
         else:
-            assignment = resolve_assignment(
-                parse_rules(spec.candidate_groups), starter=instance.starter, step=engine.step_name(spec)
-            )
+            step = engine.step_name(spec)
+            rules = expand_variables(spec.candidate_groups, spiff_task.data, step=step)
+            assignment = resolve_assignment(parse_rules(rules), starter=instance.starter, step=step)
             kind = HumanTask.Kind.SINGLE
         created.append(_create_row(instance, spiff_task, assignment, kind=kind, now=now))
     return created, cancelled
@@ -244,6 +250,7 @@ def do_deploy_process_definition(
     module: str = "",
     template_code: str = "",
     template_version: int | None = None,
+    form_key: str = "",
     ip=None,
 ) -> ProcessDefinition:
     """Validate and store a new version of a flow. The same BPMN as the latest version is
@@ -254,7 +261,13 @@ def do_deploy_process_definition(
     name = _text(name, field="name", label="流程名称", required=True, max_length=128)
     parsed = validate_bpmn(bpmn_xml)
     latest = ProcessDefinition.objects.filter(key=key).order_by("-version").first()
-    if latest is not None and latest.bpmn_xml == bpmn_xml and latest.name == name:
+    form_key = (form_key or "").strip()
+    if (
+        latest is not None
+        and latest.bpmn_xml == bpmn_xml
+        and latest.name == name
+        and latest.form_key == form_key
+    ):
         return latest
     version = (ProcessDefinition.objects.filter(key=key).aggregate(v=Max("version"))["v"] or 0) + 1
     definition = ProcessDefinition.objects.create(
@@ -267,6 +280,7 @@ def do_deploy_process_definition(
         module=(module or "").strip(),
         template_code=(template_code or "").strip(),
         template_version=template_version,
+        form_key=form_key,
         created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
     record_event(

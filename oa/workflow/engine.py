@@ -20,7 +20,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundExcepti
 from SpiffWorkflow.util.task import TaskState
 
 from oa.core.errors import ActionError, ErrorCode
-from oa.workflow.assignment import expand_users, parse_rules
+from oa.workflow.assignment import VARIABLE, expand_users, expand_variables, parse_rules
 from oa.workflow.bpmn import (
     DECISION_VAR,
     OaMultiInstanceMixin,
@@ -63,7 +63,18 @@ def _attach(workflow: BpmnWorkflow, *, starter) -> BpmnWorkflow:
     workflow.script_engine = restricted_script_engine()
 
     def signers(my_task, child_spec: OaUserTask) -> list[str]:
-        names = expand_users(parse_rules(child_spec.candidate_groups), starter=starter)
+        mi_spec = my_task.task_spec
+        element_var = mi_spec.input_item.bpmn_id if mi_spec.input_item else ""
+        data = dict(my_task.data)
+        data.pop(element_var, None)
+        # A rule naming the element variable (`user:${countersigner}`) needs the collection.
+        hint = (
+            mi_spec.data_input.bpmn_id
+            if element_var and f"{element_var}" in _rule_vars(child_spec.candidate_groups)
+            else ""
+        )
+        rules = expand_variables(child_spec.candidate_groups, data, step=step_name(child_spec), hint=hint)
+        names = expand_users(parse_rules(rules), starter=starter)
         if not names:
             raise ActionError(
                 ErrorCode.NO_ASSIGNEE,
@@ -74,6 +85,10 @@ def _attach(workflow: BpmnWorkflow, *, starter) -> BpmnWorkflow:
 
     workflow.oa_signers = signers
     return workflow
+
+
+def _rule_vars(text: str | None) -> set[str]:
+    return set(VARIABLE.findall(text or ""))
 
 
 def new_workflow(definition, *, starter, data: dict) -> BpmnWorkflow:
