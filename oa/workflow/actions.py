@@ -413,6 +413,28 @@ def do_complete_task(
     _require_running(instance)
     _require_handler(task, acting_user)
     workflow = engine.restore(instance)
+    start_task = engine.get_task(workflow, task.spiff_task_id)
+    if start_task is not None and engine.is_start(start_task):
+        _resubmit(
+            task,
+            instance,
+            workflow,
+            start_task,
+            acting_user=acting_user,
+            outcome=outcome,
+            opinion=opinion,
+            data=data,
+            now=now,
+        )
+        record_event(
+            "workflow.task_completed",
+            acting_user=acting_user,
+            target=task,
+            summary=f"重新提交：{instance.title}",
+            detail={"instance": instance.pk, "outcome": outcome},
+            ip=ip,
+        )
+        return task
     spiff_task = _ready_spiff_task(workflow, task)
     outcomes = spiff_task.task_spec.outcomes
     if outcome not in outcomes:
@@ -444,6 +466,50 @@ def do_complete_task(
         detail={"instance": instance.pk, "outcome": outcome},
         ip=ip,
     )
+    return task
+
+
+RESUBMIT = "submit"
+
+
+def _return_to_starter(instance, start_task, *, now) -> HumanTask:
+    """退回发起人: every open step closes and the starter gets the item back to correct and
+    resubmit; the engine is left as it is until then (resubmitting starts the flow over)."""
+    instance.tasks.filter(state=HumanTask.State.OPEN).update(
+        state=HumanTask.State.CANCELLED, completed_at=now
+    )
+    instance.next_timer_at = None
+    instance.save(update_fields=["next_timer_at"])
+    return HumanTask.objects.create(
+        instance=instance,
+        spiff_task_id=start_task.id,
+        element_id=start_task.task_spec.bpmn_id,
+        name=engine.step_name(start_task.task_spec),
+        kind=HumanTask.Kind.SINGLE,
+        form_key=instance.definition.form_key,
+        assignee_id=instance.starter_id,
+        created_at=now,
+    )
+
+
+def _resubmit(task, instance, workflow, start_task, *, acting_user, outcome, opinion, data, now):
+    """The starter resubmits after 退回发起人: the flow starts over with the corrected data."""
+    if outcome != RESUBMIT:
+        raise ActionError(ErrorCode.INVALID, f"办理结果应为：{RESUBMIT}。", field="outcome")
+    opinion = _text(opinion, field="opinion", label="说明")
+    data = clean_data(data)
+    _close(task, HumanTask.State.COMPLETED, actor=acting_user, at=now, outcome=outcome, opinion=opinion)
+    instance.data.update(data)
+    event = _event(
+        instance, Action.COMPLETE, actor=acting_user, at=now, task=task, outcome=outcome, opinion=opinion
+    )
+    engine.reset_to(workflow, start_task, now=now)
+    start_task = engine.get_task(workflow, task.spiff_task_id)
+    start_task.data.update(data)
+    for name in (DECISION_VAR, DECISIONS_VAR):
+        start_task.data.pop(name, None)
+    created = _advance(instance, workflow, now=now, actor=acting_user)
+    _detail(event, step_done=True, next=[t.pk for t in created], data=sorted(data))
     return task
 
 
@@ -484,8 +550,11 @@ def do_return_task(
         opinion=opinion,
         detail={"to": to_element, "to_name": target_name},
     )
-    engine.reset_to(workflow, target, now=now)
-    created = _advance(instance, workflow, now=now, actor=acting_user, prefer=prefer)
+    if engine.is_start(target):
+        created = [_return_to_starter(instance, target, now=now)]
+    else:
+        engine.reset_to(workflow, target, now=now)
+        created = _advance(instance, workflow, now=now, actor=acting_user, prefer=prefer)
     _detail(event, next=[t.pk for t in created])
     record_event(
         "workflow.task_returned",

@@ -75,9 +75,13 @@ def test_leave_short_goes_to_record_long_to_the_deputy(people):
         "reason": "家中有事",
         "contact_phone": "13800000000",
     }
-    short = flows.do_start_flow(acting_user=people["clerk2"], key="leave", title="事假", data={**base, "days": 1})
+    short = flows.do_start_flow(
+        acting_user=people["clerk2"], key="leave", title="事假", data={**base, "days": 1}
+    )
     assert drive(short, people) == ["Task_DeptHead", "Task_Record"]
-    long = flows.do_start_flow(acting_user=people["clerk2"], key="leave", title="病假", data={**base, "days": 5})
+    long = flows.do_start_flow(
+        acting_user=people["clerk2"], key="leave", title="病假", data={**base, "days": 5}
+    )
     assert drive(long, people) == ["Task_DeptHead", "Task_Deputy", "Task_Record"]
     assert long.state == ProcessInstance.State.COMPLETED
 
@@ -160,7 +164,9 @@ def test_meeting_large_goes_to_the_deputy(people):
         "end_at": "2026-12-03T11:00:00+08:00",
         "attendee_count": 80,
     }
-    instance = flows.do_start_flow(acting_user=people["clerk2"], key="meeting", title=data["title"], data=data)
+    instance = flows.do_start_flow(
+        acting_user=people["clerk2"], key="meeting", title=data["title"], data=data
+    )
     steps = drive(instance, people)
     assert steps == ["Task_DeptHead", "Task_Office", "Task_Leader", "Task_Arrange"]
     assert instance.state == ProcessInstance.State.COMPLETED
