@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from oa.core.errors import ActionError, ErrorCode
 from oa.directory.models import Role, Staff
 from oa.templates import flows
 from oa.workflow import actions, queries
+from oa.workflow.assignment import expand_variables
 from oa.workflow.models import HumanTask, ProcessDefinition, ProcessInstance
 
 # Who holds the kit's flow roles in the cast (the district role set).
@@ -170,3 +172,71 @@ def test_meeting_large_goes_to_the_deputy(people):
     steps = drive(instance, people)
     assert steps == ["Task_DeptHead", "Task_Office", "Task_Leader", "Task_Arrange"]
     assert instance.state == ProcessInstance.State.COMPLETED
+
+
+def test_a_missing_variable_is_refused_naming_it_with_nothing_written(people):
+    data = {
+        "title": "关于调整办公时间的通知",
+        "doc_type": "通知",
+        "main_recipients": "区直各部门",
+        "body": "……",
+        "publicity": "主动公开",
+    }
+    instance = flows.do_start_flow(acting_user=people["clerk"], key="fawen", title=data["title"], data=data)
+    draft = instance.tasks.get(state=HumanTask.State.OPEN)
+    actions.do_complete_task(draft, acting_user=people["clerk"], outcome="approve")
+    review = instance.tasks.get(state=HumanTask.State.OPEN)
+    state_before = ProcessInstance.objects.get(pk=instance.pk).spiff_state
+    with pytest.raises(ActionError) as refused:
+        actions.do_complete_task(review, acting_user=people["secretary"], outcome="countersign")
+    assert refused.value.code == ErrorCode.NO_ASSIGNEE and "countersigners" in refused.value.detail
+    review.refresh_from_db()
+    assert review.state == HumanTask.State.OPEN
+    assert ProcessInstance.objects.get(pk=instance.pk).spiff_state == state_before
+
+
+def test_a_list_variable_gives_one_rule_per_item(cast):
+    rules = expand_variables(
+        "dept:${depts}, user:${who}", {"depts": ["office", "secretariat"], "who": "clerk"}, step="承办"
+    )
+    assert rules == "dept:office, dept:secretariat, user:clerk"
+    with pytest.raises(ActionError) as refused:
+        expand_variables("dept:${lead_department}", {"lead_department": ""}, step="承办")
+    assert refused.value.code == ErrorCode.NO_ASSIGNEE and refused.value.field == "lead_department"
+
+
+def test_start_data_is_checked_against_the_form(people):
+    with pytest.raises(ActionError) as refused:
+        flows.do_start_flow(
+            acting_user=people["clerk2"],
+            key="vehicle",
+            title="用车",
+            data={"purpose": "开会", "passengers": 0},
+        )
+    fields = [e["field"] for e in refused.value.errors]
+    assert "data.passengers" in fields and "data.destination" in fields
+    assert not ProcessInstance.objects.exists()
+
+
+def test_bringing_in_and_editing_a_flow_deploys_it(people):
+    from oa.templates import actions as template_actions
+    from oa.templates.models import UnitTemplate
+
+    admin = people["director"]
+    template = UnitTemplate.objects.get(kind="flow", code="seal")
+    assert not ProcessDefinition.objects.filter(key="seal").exists()  # the kit's flows: on first start
+    edited = template.content.replace('name="用印审批"', 'name="用印审批（本单位）"')
+    template_actions.do_edit_unit_template(template, acting_user=admin, content=edited)
+    template_actions.do_edit_unit_template(template, acting_user=admin, name="用印审批")  # nothing changed
+    assert list(ProcessDefinition.objects.filter(key="seal").values_list("version", flat=True)) == [1]
+    template_actions.do_edit_unit_template(template, acting_user=admin, name="用印申请")
+    latest = ProcessDefinition.objects.filter(key="seal").first()
+    assert (latest.version, latest.name, latest.form_key, latest.template_version) == (
+        2,
+        "用印申请",
+        "seal",
+        1,
+    )
+    form = UnitTemplate.objects.get(kind="form", code="seal")
+    template_actions.do_edit_unit_template(form, acting_user=admin, name="用印申请表")
+    assert not ProcessDefinition.objects.filter(key="seal", form_key="").exists()
