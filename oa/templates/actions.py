@@ -69,7 +69,8 @@ def instantiate_starter_kit(unit, kit: StarterKit, *, acting_user=None) -> list[
 
     Runs inside do_provision_unit's transaction on the unit's schema, so a failure here
     leaves no unit behind. Bulk inserts keep it to a few statements: provisioning is
-    benchmarked at ≤ 0.5 s per unit.
+    benchmarked at ≤ 0.5 s per unit, so the kit's flows are deployed as process definitions
+    lazily, the first time someone starts them (oa/templates/flows.py).
     """
     # do_provision_unit prefetches the versions while still on the public schema.
     prefetched = "versions" in getattr(kit, "_prefetched_objects_cache", {})

@@ -83,10 +83,19 @@ def flow_template(key: str) -> UnitTemplate:
 def current_definition(template: UnitTemplate, *, acting_user) -> ProcessDefinition:
     """The definition matching the template's content, deployed now if it is not yet (a
     starter kit's flow the first time it starts)."""
-    latest = ProcessDefinition.objects.filter(key=template.code).order_by("-version").first()
-    if latest is not None and latest.bpmn_xml == template.content_text and latest.name == template.name:
-        return latest
-    return deploy_flow_template(template, acting_user=acting_user)
+
+    def matching():
+        latest = ProcessDefinition.objects.filter(key=template.code).order_by("-version").first()
+        if latest is not None and latest.bpmn_xml == template.content_text and latest.name == template.name:
+            return latest
+        return None
+
+    found = matching()
+    if found is not None:
+        return found
+    # Two first starts at once: the second waits for the first's deployment, then uses it.
+    template = UnitTemplate.objects.select_for_update().get(pk=template.pk)
+    return matching() or deploy_flow_template(template, acting_user=acting_user)
 
 
 def start_form(form_key: str) -> dict | None:
@@ -113,6 +122,7 @@ def _may_start(user, starter_groups: str) -> bool:
 def startable_flows(user) -> list[dict]:
     """The unit's flows the user may start, each with its start form."""
     forms = {f.code: f.content_json for f in UnitTemplate.objects.filter(kind=TemplateKind.FORM)}
+    modules = dict(Template.objects.filter(kind=TemplateKind.FLOW).values_list("code", "module"))
     result = []
     for template in UnitTemplate.objects.filter(kind=TemplateKind.FLOW).order_by("code"):
         info = flow_info(template.content_text)
@@ -123,7 +133,7 @@ def startable_flows(user) -> list[dict]:
             {
                 "key": template.code,
                 "name": template.name,
-                "module": _module(template),
+                "module": modules.get(template.parent_code or template.code, ""),
                 "form_key": info.form_key,
                 "schema": (form or {}).get("schema"),
                 "ui": (form or {}).get("ui"),
