@@ -101,6 +101,7 @@ def _task_action(input_class, doc: str):
 @_task_action(s.CompleteInput, "办理: decide on the step (an outcome of the step, an opinion, form data).")
 class TaskCompleteView(TaskActionView):
     def act(self, task, request, **data):
+        flows.validate_resubmission(task, data.get("data"))
         return actions.do_complete_task(task, acting_user=request.user, ip=client_ip(request), **data)
 
 

@@ -31,6 +31,7 @@ from templates_lib.models import Template
 class FlowInfo:
     form_key: str
     starter_groups: str
+    start_id: str = ""
 
 
 def flow_info(bpmn_xml: str) -> FlowInfo:
@@ -44,7 +45,11 @@ def flow_info(bpmn_xml: str) -> FlowInfo:
         return FlowInfo("", "")
     start = next(process.iter(f"{{{BPMN_NS}}}startEvent"), None)
     form_key = (start.get(f"{{{CAMUNDA_NS}}}formKey") or "").strip() if start is not None else ""
-    return FlowInfo(form_key, (process.get(f"{{{CAMUNDA_NS}}}candidateStarterGroups") or "").strip())
+    return FlowInfo(
+        form_key,
+        (process.get(f"{{{CAMUNDA_NS}}}candidateStarterGroups") or "").strip(),
+        start.get("id", "") if start is not None else "",
+    )
 
 
 def _module(template: UnitTemplate) -> str:
@@ -213,3 +218,19 @@ def do_start_flow(
         now=now,
         ip=ip,
     )
+
+
+def validate_resubmission(task, data: dict | None) -> None:
+    """After 退回发起人 the starter resubmits the start form: the corrected data (on top of
+    what was submitted before) must still fit the form's JSON Schema."""
+    definition = task.instance.definition
+    if not definition.form_key or task.form_key != definition.form_key:
+        return
+    if task.element_id != flow_info(definition.bpmn_xml).start_id:
+        return
+    schema = (start_form(definition.form_key) or {}).get("schema")
+    if not schema or not isinstance(data, dict):
+        return
+    fields = set(schema.get("properties", {}))
+    merged = {k: v for k, v in task.instance.data.items() if k in fields}
+    validate_start_data(schema, {**merged, **data})

@@ -181,6 +181,12 @@ def test_the_leave_flow_with_a_countersign_step(cast, siming_admin):
     assert returned_event["opinion"] == "年底工作紧，请调整请假日期。"
 
     # The submitter corrects the dates and resubmits: the flow starts over.
+    wrong = clerk2.post(
+        f"/api/workflow/tasks/{back['id']}/complete/",
+        {"outcome": "submit", "data": {"start_date": "12月8日"}},
+        format="json",
+    )
+    assert (wrong.status_code, wrong.json()["field"]) == (400, "data.start_date")
     resubmitted = clerk2.post(
         f"/api/workflow/tasks/{back['id']}/complete/",
         {
