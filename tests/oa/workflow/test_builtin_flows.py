@@ -240,3 +240,14 @@ def test_bringing_in_and_editing_a_flow_deploys_it(people):
     form = UnitTemplate.objects.get(kind="form", code="seal")
     template_actions.do_edit_unit_template(form, acting_user=admin, name="用印申请表")
     assert not ProcessDefinition.objects.filter(key="seal", form_key="").exists()
+
+
+def test_bringing_a_flow_in_from_the_library_deploys_it(people):
+    from oa.templates import actions as template_actions
+    from oa.templates.models import UnitTemplate
+
+    UnitTemplate.objects.filter(kind="flow", code="meeting").delete()
+    template_actions.do_instantiate_template(acting_user=people["director"], kind="flow", code="meeting")
+    definition = ProcessDefinition.objects.get(key="meeting")
+    assert (definition.version, definition.template_code, definition.template_version) == (1, "meeting", 1)
+    assert (definition.form_key, definition.module) == ("meeting", "meetings")
