@@ -187,13 +187,29 @@ class DefinitionSerializer(serializers.ModelSerializer):
 
 
 class StartInput(serializers.Serializer):
-    definition = serializers.SlugField(max_length=64, help_text="The flow's key; its latest version starts.")
+    key = serializers.SlugField(
+        max_length=64,
+        required=False,
+        help_text="The flow's key (the unit's flow template code); its current version starts.",
+    )
+    definition = serializers.SlugField(
+        max_length=64, required=False, help_text="Same as key (older clients)."
+    )
     title = serializers.CharField(max_length=500, allow_blank=True)
     data = serializers.DictField(required=False, default=dict)
     business_key = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     urgency = serializers.ChoiceField(
         choices=ProcessInstance.Urgency.choices, required=False, default=ProcessInstance.Urgency.NORMAL
     )
+
+
+class StartableFlowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    module = serializers.CharField()
+    form_key = serializers.CharField(help_text="The start event's camunda:formKey (a unit form template).")
+    schema = serializers.JSONField(allow_null=True, help_text="The start form's JSON Schema (Draft 2020-12).")
+    ui = serializers.JSONField(allow_null=True, help_text="The start form's layout hints.")
 
 
 class InstanceTaskSerializer(serializers.ModelSerializer):

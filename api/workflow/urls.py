@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("workflow/tasks/<int:pk>/remind/", views.TaskRemindView.as_view(), name="workflow-task-remind"),
     path("workflow/definitions/", views.DefinitionListView.as_view(), name="workflow-definitions"),
+    path("workflow/startable/", views.StartableFlowListView.as_view(), name="workflow-startable"),
     path("workflow/instances/", views.InstanceListView.as_view(), name="workflow-instances"),
     path("workflow/instances/<int:pk>/", views.InstanceDetailView.as_view(), name="workflow-instance"),
     path(

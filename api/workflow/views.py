@@ -11,6 +11,8 @@ from rest_framework.views import APIView
 
 from api.permissions import IsUnitMember, client_ip
 from api.workflow import serializers as s
+from oa.core.errors import ActionError, ErrorCode
+from oa.templates import flows
 from oa.workflow import actions, queries
 
 
@@ -99,6 +101,7 @@ def _task_action(input_class, doc: str):
 @_task_action(s.CompleteInput, "办理: decide on the step (an outcome of the step, an opinion, form data).")
 class TaskCompleteView(TaskActionView):
     def act(self, task, request, **data):
+        flows.validate_resubmission(task, data.get("data"))
         return actions.do_complete_task(task, acting_user=request.user, ip=client_ip(request), **data)
 
 
@@ -146,6 +149,16 @@ class DefinitionListView(APIView):
         return Response(s.DefinitionSerializer(queries.startable_definitions(request.user), many=True).data)
 
 
+class StartableFlowListView(APIView):
+    """The unit's flows I may start (发起), each with its start form's JSON Schema and layout."""
+
+    permission_classes = [IsUnitMember]
+
+    @extend_schema(responses=s.StartableFlowSerializer(many=True))
+    def get(self, request):
+        return Response(s.StartableFlowSerializer(flows.startable_flows(request.user), many=True).data)
+
+
 class InstanceListView(APIView):
     permission_classes = [IsUnitMember]
 
@@ -154,10 +167,11 @@ class InstanceListView(APIView):
         data = s.StartInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        definition = actions.latest_definition(fields.pop("definition"))
-        instance = actions.do_start_process(
-            definition, acting_user=request.user, ip=client_ip(request), **fields
-        )
+        key = fields.pop("key", None) or fields.pop("definition", None)
+        fields.pop("definition", None)
+        if not key:
+            raise ActionError(ErrorCode.REQUIRED, "请选择要发起的流程。", field="key")
+        instance = flows.do_start_flow(acting_user=request.user, key=key, ip=client_ip(request), **fields)
         return Response(instance_payload(instance), status=status.HTTP_201_CREATED)
 
 

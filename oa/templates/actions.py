@@ -11,6 +11,7 @@ from django.db import transaction
 from oa.core.audit import record_event
 from oa.core.errors import ActionError, ErrorCode
 from oa.directory.models import Role
+from oa.templates.flows import deploy_flow_template
 from oa.templates.models import UnitTemplate
 from oa.templates.upgrades import plan_upgrade
 from templates_lib.actions import clean_code
@@ -68,7 +69,8 @@ def instantiate_starter_kit(unit, kit: StarterKit, *, acting_user=None) -> list[
 
     Runs inside do_provision_unit's transaction on the unit's schema, so a failure here
     leaves no unit behind. Bulk inserts keep it to a few statements: provisioning is
-    benchmarked at ≤ 0.5 s per unit.
+    benchmarked at ≤ 0.5 s per unit, so the kit's flows are deployed as process definitions
+    lazily, the first time someone starts them (oa/templates/flows.py).
     """
     # do_provision_unit prefetches the versions while still on the public schema.
     prefetched = "versions" in getattr(kit, "_prefetched_objects_cache", {})
@@ -107,6 +109,7 @@ def do_instantiate_template(
         raise ActionError(ErrorCode.DUPLICATE, f"本单位已有模板“{code}”。", field="code", status=409)
     template = _copy_of(source)
     template.save()
+    deploy_flow_template(template, acting_user=acting_user, ip=ip)
     roles = _roles_from([source])
     Role.objects.bulk_create(roles)
     record_event(
@@ -142,6 +145,8 @@ def do_edit_unit_template(
             template.edited = True
             changed.append("content")
     template.save()
+    if changed:
+        deploy_flow_template(template, acting_user=acting_user, ip=ip)
     record_event(
         "templates.edited",
         acting_user=acting_user,
@@ -176,6 +181,7 @@ def do_fork_unit_template(
     )
     _store(fork, source.content)
     fork.save()
+    deploy_flow_template(fork, acting_user=acting_user, ip=ip)
     record_event(
         "templates.forked",
         acting_user=acting_user,
@@ -220,6 +226,7 @@ def do_upgrade_unit_template(
     # Still "edited" when the unit's changes survived the merge.
     template.edited = template.checksum != plan.target.checksum
     template.save()
+    deploy_flow_template(template, acting_user=acting_user, ip=ip)
     record_event(
         "templates.upgraded",
         acting_user=acting_user,

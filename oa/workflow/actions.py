@@ -23,7 +23,13 @@ from oa.core.audit import actor_label, record_event
 from oa.core.errors import ActionError, ErrorCode
 from oa.directory.models import Staff
 from oa.workflow import engine, queries
-from oa.workflow.assignment import Assignment, parse_rules, resolve_assignment, user_matches
+from oa.workflow.assignment import (
+    Assignment,
+    expand_variables,
+    parse_rules,
+    resolve_assignment,
+    user_matches,
+)
 from oa.workflow.bpmn import DECISION_VAR, DECISIONS_VAR, REJECT, STARTER_VAR, due_at_from
 from oa.workflow.models import CirculationRecord, HumanTask, ProcessDefinition, ProcessInstance, TaskEvent
 from oa.workflow.validation import validate_bpmn
@@ -207,9 +213,9 @@ def _materialise(instance, workflow, *, now, prefer: dict) -> tuple[list[HumanTa
         elif task_id in prefer and User.objects.filter(pk=prefer[task_id], is_active=True).exists():
             assignment, kind = Assignment(assignee_id=prefer[task_id]), HumanTask.Kind.SINGLE
         else:
-            assignment = resolve_assignment(
-                parse_rules(spec.candidate_groups), starter=instance.starter, step=engine.step_name(spec)
-            )
+            step = engine.step_name(spec)
+            rules = expand_variables(spec.candidate_groups, spiff_task.data, step=step)
+            assignment = resolve_assignment(parse_rules(rules), starter=instance.starter, step=step)
             kind = HumanTask.Kind.SINGLE
         created.append(_create_row(instance, spiff_task, assignment, kind=kind, now=now))
     return created, cancelled
@@ -244,6 +250,7 @@ def do_deploy_process_definition(
     module: str = "",
     template_code: str = "",
     template_version: int | None = None,
+    form_key: str = "",
     ip=None,
 ) -> ProcessDefinition:
     """Validate and store a new version of a flow. The same BPMN as the latest version is
@@ -254,7 +261,13 @@ def do_deploy_process_definition(
     name = _text(name, field="name", label="流程名称", required=True, max_length=128)
     parsed = validate_bpmn(bpmn_xml)
     latest = ProcessDefinition.objects.filter(key=key).order_by("-version").first()
-    if latest is not None and latest.bpmn_xml == bpmn_xml and latest.name == name:
+    form_key = (form_key or "").strip()
+    if (
+        latest is not None
+        and latest.bpmn_xml == bpmn_xml
+        and latest.name == name
+        and latest.form_key == form_key
+    ):
         return latest
     version = (ProcessDefinition.objects.filter(key=key).aggregate(v=Max("version"))["v"] or 0) + 1
     definition = ProcessDefinition.objects.create(
@@ -267,6 +280,7 @@ def do_deploy_process_definition(
         module=(module or "").strip(),
         template_code=(template_code or "").strip(),
         template_version=template_version,
+        form_key=form_key,
         created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
     record_event(
@@ -399,6 +413,28 @@ def do_complete_task(
     _require_running(instance)
     _require_handler(task, acting_user)
     workflow = engine.restore(instance)
+    start_task = engine.get_task(workflow, task.spiff_task_id)
+    if start_task is not None and engine.is_start(start_task):
+        _resubmit(
+            task,
+            instance,
+            workflow,
+            start_task,
+            acting_user=acting_user,
+            outcome=outcome,
+            opinion=opinion,
+            data=data,
+            now=now,
+        )
+        record_event(
+            "workflow.task_completed",
+            acting_user=acting_user,
+            target=task,
+            summary=f"重新提交：{instance.title}",
+            detail={"instance": instance.pk, "outcome": outcome},
+            ip=ip,
+        )
+        return task
     spiff_task = _ready_spiff_task(workflow, task)
     outcomes = spiff_task.task_spec.outcomes
     if outcome not in outcomes:
@@ -430,6 +466,50 @@ def do_complete_task(
         detail={"instance": instance.pk, "outcome": outcome},
         ip=ip,
     )
+    return task
+
+
+RESUBMIT = "submit"
+
+
+def _return_to_starter(instance, start_task, *, now) -> HumanTask:
+    """退回发起人: every open step closes and the starter gets the item back to correct and
+    resubmit; the engine is left as it is until then (resubmitting starts the flow over)."""
+    instance.tasks.filter(state=HumanTask.State.OPEN).update(
+        state=HumanTask.State.CANCELLED, completed_at=now
+    )
+    instance.next_timer_at = None
+    instance.save(update_fields=["next_timer_at"])
+    return HumanTask.objects.create(
+        instance=instance,
+        spiff_task_id=start_task.id,
+        element_id=start_task.task_spec.bpmn_id,
+        name=engine.step_name(start_task.task_spec),
+        kind=HumanTask.Kind.SINGLE,
+        form_key=instance.definition.form_key,
+        assignee_id=instance.starter_id,
+        created_at=now,
+    )
+
+
+def _resubmit(task, instance, workflow, start_task, *, acting_user, outcome, opinion, data, now):
+    """The starter resubmits after 退回发起人: the flow starts over with the corrected data."""
+    if outcome != RESUBMIT:
+        raise ActionError(ErrorCode.INVALID, f"办理结果应为：{RESUBMIT}。", field="outcome")
+    opinion = _text(opinion, field="opinion", label="说明")
+    data = clean_data(data)
+    _close(task, HumanTask.State.COMPLETED, actor=acting_user, at=now, outcome=outcome, opinion=opinion)
+    instance.data.update(data)
+    event = _event(
+        instance, Action.COMPLETE, actor=acting_user, at=now, task=task, outcome=outcome, opinion=opinion
+    )
+    engine.reset_to(workflow, start_task, now=now)
+    start_task = engine.get_task(workflow, task.spiff_task_id)
+    start_task.data.update(data)
+    for name in (DECISION_VAR, DECISIONS_VAR):
+        start_task.data.pop(name, None)
+    created = _advance(instance, workflow, now=now, actor=acting_user)
+    _detail(event, step_done=True, next=[t.pk for t in created], data=sorted(data))
     return task
 
 
@@ -470,8 +550,11 @@ def do_return_task(
         opinion=opinion,
         detail={"to": to_element, "to_name": target_name},
     )
-    engine.reset_to(workflow, target, now=now)
-    created = _advance(instance, workflow, now=now, actor=acting_user, prefer=prefer)
+    if engine.is_start(target):
+        created = [_return_to_starter(instance, target, now=now)]
+    else:
+        engine.reset_to(workflow, target, now=now)
+        created = _advance(instance, workflow, now=now, actor=acting_user, prefer=prefer)
     _detail(event, next=[t.pk for t in created])
     record_event(
         "workflow.task_returned",

@@ -36,6 +36,52 @@ class RuleError(ValueError):
     """A rule that cannot be read (the message is shown to whoever edits the BPMN)."""
 
 
+VARIABLE = re.compile(r"\$\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}")
+
+
+def _variable_values(value) -> list[str]:
+    values = value if isinstance(value, list | tuple) else [value]
+    out = []
+    for item in values:
+        if isinstance(item, dict):
+            item = item.get("username") or item.get("code") or item.get("name")
+        if isinstance(item, bool) or item is None:
+            continue
+        if isinstance(item, str | int):
+            text = str(item).strip()
+            if text and not re.search(r"[,，]", text):
+                out.append(text)
+    return out
+
+
+def expand_variables(text: str | None, data: dict, *, step: str, hint: str = "") -> str:
+    """`user:${countersigner}` → `user:zhangsan` from the process data when the step starts;
+    a list value gives one rule per item. A variable the data lacks (or leaves empty) is a
+    refusal naming it (no_assignee), so nothing is written."""
+    text = text or ""
+    if "${" not in text:
+        return text
+    parts: list[str] = []
+    for part in re.split(r"[,，]", text):
+        part = part.strip()
+        match = VARIABLE.search(part)
+        if not match:
+            if part:
+                parts.append(part)
+            continue
+        name = match.group(1)
+        values = _variable_values((data or {}).get(name))
+        if not values:
+            raise ActionError(
+                ErrorCode.NO_ASSIGNEE,
+                f"步骤“{step}”的办理人规则“{part}”需要流程变量“{hint or name}”，但表单数据中没有提供。",
+                field=hint or name,
+                status=409,
+            )
+        parts += [part[: match.start()] + value + part[match.end() :] for value in values]
+    return ", ".join(parts)
+
+
 def parse_rules(text: str | None) -> list[Rule]:
     """`role:leader, dept:办公室, dept_head:starter, starter, user:lin` → rules, in order."""
     rules: list[Rule] = []

@@ -15,12 +15,13 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
 from oa.core.errors import ActionError, ErrorCode
-from oa.workflow.assignment import expand_users, parse_rules
+from oa.workflow.assignment import VARIABLE, expand_users, expand_variables, parse_rules
 from oa.workflow.bpmn import (
     DECISION_VAR,
     OaMultiInstanceMixin,
@@ -63,7 +64,18 @@ def _attach(workflow: BpmnWorkflow, *, starter) -> BpmnWorkflow:
     workflow.script_engine = restricted_script_engine()
 
     def signers(my_task, child_spec: OaUserTask) -> list[str]:
-        names = expand_users(parse_rules(child_spec.candidate_groups), starter=starter)
+        mi_spec = my_task.task_spec
+        element_var = mi_spec.input_item.bpmn_id if mi_spec.input_item else ""
+        data = dict(my_task.data)
+        data.pop(element_var, None)
+        # A rule naming the element variable (`user:${countersigner}`) needs the collection.
+        hint = (
+            mi_spec.data_input.bpmn_id
+            if element_var and f"{element_var}" in _rule_vars(child_spec.candidate_groups)
+            else ""
+        )
+        rules = expand_variables(child_spec.candidate_groups, data, step=step_name(child_spec), hint=hint)
+        names = expand_users(parse_rules(rules), starter=starter)
         if not names:
             raise ActionError(
                 ErrorCode.NO_ASSIGNEE,
@@ -74,6 +86,10 @@ def _attach(workflow: BpmnWorkflow, *, starter) -> BpmnWorkflow:
 
     workflow.oa_signers = signers
     return workflow
+
+
+def _rule_vars(text: str | None) -> set[str]:
+    return set(VARIABLE.findall(text or ""))
 
 
 def new_workflow(definition, *, starter, data: dict) -> BpmnWorkflow:
@@ -175,7 +191,7 @@ def finish(task, *, now: datetime) -> None:
 def return_targets(task) -> list:
     """Earlier completed steps this task may be sent back to (退回): the user tasks (or
     multi-instance steps) on the path that led here, nearest first, one per element."""
-    targets, seen = [], {task.task_spec.bpmn_id}
+    targets, seen, start = [], {task.task_spec.bpmn_id}, None
     node = task.parent
     while node is not None:
         spec = node.task_spec
@@ -185,8 +201,29 @@ def return_targets(task) -> list:
         if is_step and node.state == TaskState.COMPLETED and spec.bpmn_id not in seen:
             seen.add(spec.bpmn_id)
             targets.append(node)
+        elif is_start(node) and node.state == TaskState.COMPLETED and start is None:
+            start = node
         node = node.parent
+    # 退回发起人: back to the starter, who resubmits and the flow starts over; not offered
+    # when the flow has a step of the starter's own to return to (e.g. 拟稿).
+    starter_step = any(
+        (getattr(_child_spec(t), "candidate_groups", "") or "").strip() == "starter" for t in targets
+    )
+    if start is not None and not starter_step:
+        targets.append(start)
     return targets
+
+
+def _child_spec(task):
+    spec = task.task_spec
+    if isinstance(spec, OaMultiInstanceMixin):
+        return task.workflow.spec.task_specs[spec.task_spec]
+    return spec
+
+
+def is_start(task) -> bool:
+    """The BPMN start event's task (a person started the flow there)."""
+    return isinstance(task.task_spec, StartEvent) and bool(getattr(task.task_spec, "bpmn_id", None))
 
 
 def reset_to(workflow: BpmnWorkflow, task, *, now: datetime) -> None:

@@ -31,6 +31,8 @@ class ProcessDefinition(models.Model):
     # library lives in the public schema and its rows are never joined from here.
     template_code = models.CharField(max_length=64, blank=True)
     template_version = models.IntegerField(null=True, blank=True)
+    # The start event's camunda:formKey: the unit's form template the starter fills in.
+    form_key = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

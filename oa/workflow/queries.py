@@ -168,13 +168,19 @@ def allowed_actions(task: HumanTask, user) -> dict:
     if handler:
         workflow = engine.restore(instance)
         spiff_task = engine.get_task(workflow, task.spiff_task_id)
-        if spiff_task is not None:
+        if spiff_task is not None and engine.is_start(spiff_task):
+            # Returned to the starter (退回发起人): resubmit, or pass it on.
+            outcomes = ["submit"]
+        elif spiff_task is not None:
             outcomes = list(spiff_task.task_spec.outcomes)
             targets = [
                 {"element_id": t.task_spec.bpmn_id, "name": engine.step_name(t.task_spec)}
                 for t in engine.return_targets(spiff_task)
             ]
-        actions += ["complete", "transfer", "add_signer", "circulate"]
+        if spiff_task is not None and engine.is_start(spiff_task):
+            actions.append("complete")
+        else:
+            actions += ["complete", "transfer", "add_signer", "circulate"]
         if targets:
             actions.append("return")
     if running and task.state == HumanTask.State.OPEN and not handler and is_party(instance, user):

@@ -108,6 +108,7 @@ UNIT_ENDPOINTS = [
     ("POST", "/api/workflow/tasks/1/add-signer/", PARTY),
     ("POST", "/api/workflow/tasks/1/remind/", PARTY),
     ("GET", "/api/workflow/definitions/", MEMBER),
+    ("GET", "/api/workflow/startable/", MEMBER),
     ("POST", "/api/workflow/instances/", MEMBER),
     ("GET", "/api/workflow/instances/1/", PARTY),
     ("POST", "/api/workflow/instances/1/circulate/", PARTY),

@@ -558,6 +558,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workflow/startable/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The unit's flows I may start (发起), each with its start form's JSON Schema and layout. */
+        get: operations["workflow_startable_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workflow/tasks/": {
         parameters: {
             query?: never;
@@ -1121,8 +1138,10 @@ export interface components {
             roles?: number[];
         };
         StartInputRequest: {
-            /** @description The flow's key; its latest version starts. */
-            definition: string;
+            /** @description The flow's key (the unit's flow template code); its current version starts. */
+            key?: string;
+            /** @description Same as key (older clients). */
+            definition?: string;
             title: string;
             data?: {
                 [key: string]: unknown;
@@ -1131,6 +1150,17 @@ export interface components {
             business_key: string;
             /** @default normal */
             urgency: components["schemas"]["UrgencyEnum"];
+        };
+        StartableFlow: {
+            key: string;
+            name: string;
+            module: string;
+            /** @description The start event's camunda:formKey (a unit form template). */
+            form_key: string;
+            /** @description The start form's JSON Schema (Draft 2020-12). */
+            schema: unknown;
+            /** @description The start form's layout hints. */
+            ui: unknown;
         };
         /**
          * @description * `complete` - complete
@@ -2369,6 +2399,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InstanceDetail"];
+                };
+            };
+        };
+    };
+    workflow_startable_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartableFlow"][];
                 };
             };
         };
