@@ -1,4 +1,8 @@
 import type { JsonSchema } from '@/components/schema-form/schema'
+import { i18n } from '@/locales'
+
+/** Labels for the keys of the plain start form (start-schema.ts fallbackForm). */
+const KNOWN_KEYS: Record<string, string> = { body: 'workflow.start.body', remark: 'workflow.start.remark' }
 
 /**
  * The form schema to show an item's data with. The workflow API does not hand out the flow's
@@ -12,9 +16,10 @@ export function schemaForData(data: unknown): JsonSchema {
   const properties: JsonSchema['properties'] = {}
   for (const [key, value] of Object.entries(record)) {
     if (key.startsWith('_')) continue
+    const known = KNOWN_KEYS[key]
     properties[key] = {
       type: typeof value === 'boolean' ? 'boolean' : typeof value === 'number' ? 'number' : 'string',
-      title: key,
+      title: known ? i18n.global.t(known) : key,
     }
   }
   return { type: 'object', properties }
