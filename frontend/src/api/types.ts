@@ -191,3 +191,14 @@ export interface RemindInput {
 export type UnitTemplate = U['UnitTemplate']
 export type UnitTemplateDetail = U['UnitTemplateDetail']
 export type TemplateKind = NonNullable<NonNullable<UnitOps['templates_list']['parameters']['query']>['kind']>
+
+// ---------------------------------------------------------------- template library (console)
+
+export type LibraryTemplate = C['Template']
+export type LibraryTemplateDetail = C['TemplateDetail']
+export type TemplateVersion = C['VersionSummary']
+export type TemplateVersionDetail = C['VersionDetail']
+export type TemplateDiff = C['Diff']
+export type TemplateChange = C['Change']
+export type StarterKit = C['StarterKit']
+export type LibraryTemplateKind = C['TemplateKindEnum']
