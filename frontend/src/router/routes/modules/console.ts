@@ -30,7 +30,7 @@ const routes: RouteRecordRaw[] = [
         path: 'templates/:id(\\d+)',
         name: 'console-template',
         component: () => import('@/views/console/template-detail/index.vue'),
-        meta: { title: 'menu.templates' },
+        meta: { title: 'menu.templates', activeMenu: 'console-templates' },
       },
       {
         path: 'starter-kits',
