@@ -17,3 +17,38 @@ export function listUnitTemplates(kind?: TemplateKind, silent = false): Promise<
 export function fetchUnitTemplate(id: Id, silent = false): Promise<UnitTemplateDetail> {
   return call(() => unitApi.GET('/api/templates/{id}/', { params: { path: { id } } }), { silent })
 }
+
+export function updateUnitTemplate(id: Id, input: { name?: string; content?: unknown }): Promise<UnitTemplateDetail> {
+  return call(() => unitApi.PATCH('/api/templates/{id}/', { params: { path: { id } }, body: input }), {
+    silent: true,
+  })
+}
+
+export function previewUpgrade(
+  id: Id,
+  resolutions: Record<string, 'ours' | 'theirs'>,
+  version?: number | null,
+): Promise<import('./types').UpgradePreview> {
+  return call(() =>
+    unitApi.POST('/api/templates/{id}/upgrade/preview/', {
+      params: { path: { id } },
+      body: { resolutions, version: version ?? null },
+    }),
+  )
+}
+
+/** 409 merge_conflict when a conflict still has no choice. */
+export function upgradeTemplate(
+  id: Id,
+  resolutions: Record<string, 'ours' | 'theirs'>,
+  version?: number | null,
+): Promise<UnitTemplateDetail> {
+  return call(
+    () =>
+      unitApi.POST('/api/templates/{id}/upgrade/', {
+        params: { path: { id } },
+        body: { resolutions, version: version ?? null },
+      }),
+    { silent: true },
+  )
+}

@@ -202,3 +202,6 @@ export type TemplateDiff = C['Diff']
 export type TemplateChange = C['Change']
 export type StarterKit = C['StarterKit']
 export type LibraryTemplateKind = C['TemplateKindEnum']
+export type UpgradePreview = U['UpgradePreview']
+export type MergeConflict = U['Conflict']
+export type Resolution = 'ours' | 'theirs'
