@@ -54,3 +54,23 @@ describe('dueStatus', () => {
     expect(dueStatus({ due_at: '2026-05-01T07:00:00Z', overdue: true, state: 'completed' }, now)).toBeNull()
   })
 })
+
+import { matchesFlow } from '../start-schema'
+import { schemaForData, visibleData } from '../form-schema'
+
+describe('forms for flows', () => {
+  it('matches a form template to a flow by code', () => {
+    expect(matchesFlow('leave', 'leave')).toBe(true)
+    expect(matchesFlow('forms/leave', 'leave')).toBe(true)
+    expect(matchesFlow('leave2', 'leave')).toBe(false)
+  })
+  it('derives a read-only schema from the data, hiding internal keys', () => {
+    const data = { body: '正文', days: 3, urgent: true, _internal: 1 }
+    expect(Object.keys(visibleData(data))).toEqual(['body', 'days', 'urgent'])
+    const schema = schemaForData(data)
+    expect(schema.properties?.days?.type).toBe('number')
+    expect(schema.properties?.urgent?.type).toBe('boolean')
+    expect(schema.properties?.body?.title).toBe('正文 / 事由')
+    expect(schema.properties?._internal).toBeUndefined()
+  })
+})
