@@ -140,3 +140,68 @@ export interface GeneratedPassword {
 export type StaffImportResult = Omit<U['ImportResult'], 'generated_passwords'> & {
   generated_passwords: GeneratedPassword[]
 }
+
+// ---------------------------------------------------------------- workflow (unit host)
+
+export type TaskListItem = U['TaskListItem']
+export type TaskDetail = U['TaskDetail']
+export type TaskAction = U['TaskActionEnum']
+export type TaskEvent = U['TaskEvent']
+export type TaskAllowed = U['Allowed']
+export type ReturnTarget = U['ReturnTarget']
+export type Urgency = U['UrgencyEnum']
+export type FlowDefinition = U['Definition']
+export type InstanceDetail = U['InstanceDetail']
+export type Circulation = U['Circulation']
+export type StartInput = U['StartInputRequest']
+export type TaskListQuery = NonNullable<UnitOps['workflow_tasks_list']['parameters']['query']>
+export type CirculationListQuery = NonNullable<UnitOps['workflow_circulations_list']['parameters']['query']>
+
+/*
+ * The task actions' bodies. The OpenAPI file declares every one of them as RemindInputRequest
+ * ({note}), a drf-spectacular artefact of the shared view factory; these are the serializers'
+ * real fields (api/workflow/serializers.py).
+ */
+export interface CompleteInput {
+  outcome: string
+  opinion?: string
+  data?: Record<string, unknown>
+}
+export interface ReturnInput {
+  to_element: string
+  opinion: string
+}
+export interface WithdrawInput {
+  reason?: string
+}
+export interface TransferInput {
+  to_staff: Id
+  opinion?: string
+}
+export interface AddSignerInput {
+  staff: Id
+  opinion?: string
+}
+export interface RemindInput {
+  note?: string
+}
+
+// ---------------------------------------------------------------- templates in a unit
+
+export type UnitTemplate = U['UnitTemplate']
+export type UnitTemplateDetail = U['UnitTemplateDetail']
+export type TemplateKind = NonNullable<NonNullable<UnitOps['templates_list']['parameters']['query']>['kind']>
+
+// ---------------------------------------------------------------- template library (console)
+
+export type LibraryTemplate = C['Template']
+export type LibraryTemplateDetail = C['TemplateDetail']
+export type TemplateVersion = C['VersionSummary']
+export type TemplateVersionDetail = C['VersionDetail']
+export type TemplateDiff = C['Diff']
+export type TemplateChange = C['Change']
+export type StarterKit = C['StarterKit']
+export type LibraryTemplateKind = C['TemplateKindEnum']
+export type UpgradePreview = U['UpgradePreview']
+export type MergeConflict = U['Conflict']
+export type Resolution = 'ours' | 'theirs'

@@ -16,6 +16,8 @@ declare module 'vue-router' {
     menu?: boolean
     /** The unit must have this platform module, and it must be available (portal pages). */
     module?: string
+    /** The menu entry to highlight on a page that has none of its own (detail pages). */
+    activeMenu?: string
     /** Element Plus icon name for the menu. */
     icon?: string
   }

@@ -4,10 +4,11 @@ export const PERM = {
   roles: 'roles.manage',
   security: 'security.manage',
   audit: 'audit.view',
+  templates: 'templates.manage',
 } as const
 
 /** Any of these opens the unit's 管理 (admin) area. */
-export const ADMIN_PERMISSIONS: string[] = [PERM.directory, PERM.roles, PERM.security, PERM.audit]
+export const ADMIN_PERMISSIONS: string[] = [PERM.directory, PERM.roles, PERM.security, PERM.audit, PERM.templates]
 
 /**
  * The three officer roles (三员): their permissions are fixed by the platform and one

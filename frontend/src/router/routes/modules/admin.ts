@@ -41,6 +41,24 @@ export const adminChildren: RouteRecordRaw[] = [
     meta: { title: 'menu.import', menu: true, icon: 'Upload', permissions: [PERM.directory] },
   },
   {
+    path: 'templates',
+    name: 'admin-templates',
+    component: () => import('@/views/templates/unit-list/index.vue'),
+    meta: { title: 'menu.unitTemplates', menu: true, icon: 'Files', permissions: [PERM.templates] },
+  },
+  {
+    path: 'templates/:id(\\d+)',
+    name: 'admin-template',
+    component: () => import('@/views/templates/unit-edit/index.vue'),
+    meta: { title: 'menu.unitTemplates', activeMenu: 'admin-templates', permissions: [PERM.templates] },
+  },
+  {
+    path: 'templates/:id(\\d+)/upgrade',
+    name: 'admin-template-upgrade',
+    component: () => import('@/views/templates/unit-upgrade/index.vue'),
+    meta: { title: 'menu.unitTemplates', activeMenu: 'admin-templates', permissions: [PERM.templates] },
+  },
+  {
     path: 'audit',
     name: 'admin-audit',
     component: () => import('@/views/audit/events/index.vue'),

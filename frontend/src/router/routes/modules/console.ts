@@ -21,6 +21,24 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.providerAccounts', menu: true, icon: 'Avatar' },
       },
       {
+        path: 'templates',
+        name: 'console-templates',
+        component: () => import('@/views/console/templates/index.vue'),
+        meta: { title: 'menu.templates', menu: true, icon: 'Files' },
+      },
+      {
+        path: 'templates/:id(\\d+)',
+        name: 'console-template',
+        component: () => import('@/views/console/template-detail/index.vue'),
+        meta: { title: 'menu.templates', activeMenu: 'console-templates' },
+      },
+      {
+        path: 'starter-kits',
+        name: 'console-starter-kits',
+        component: () => import('@/views/console/starter-kits/index.vue'),
+        meta: { title: 'menu.starterKits', menu: true, icon: 'Box' },
+      },
+      {
         path: 'audit',
         name: 'console-audit',
         component: () => import('@/views/audit/events/index.vue'),

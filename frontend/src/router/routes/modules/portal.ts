@@ -27,6 +27,37 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.addressBook', module: 'directory' },
       },
       {
+        // 待办 / 已办: one page, the route name picks ?state=open|done.
+        path: 'todo',
+        name: 'portal-todo',
+        component: () => import('@/views/workflow/tasks/index.vue'),
+        meta: { title: 'menu.todo' },
+      },
+      {
+        path: 'done',
+        name: 'portal-done',
+        component: () => import('@/views/workflow/tasks/index.vue'),
+        meta: { title: 'menu.done' },
+      },
+      {
+        path: 'tasks/:id(\\d+)',
+        name: 'portal-task',
+        component: () => import('@/views/workflow/task/index.vue'),
+        meta: { title: 'menu.todo' },
+      },
+      {
+        path: 'circulations',
+        name: 'portal-circulations',
+        component: () => import('@/views/workflow/circulations/index.vue'),
+        meta: { title: 'menu.circulations' },
+      },
+      {
+        path: 'start',
+        name: 'portal-start',
+        component: () => import('@/views/workflow/start/index.vue'),
+        meta: { title: 'menu.start' },
+      },
+      {
         path: 'tokens',
         name: 'portal-tokens',
         component: () => import('@/views/account/tokens/index.vue'),
