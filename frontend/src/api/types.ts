@@ -151,6 +151,8 @@ export type TaskAllowed = U['Allowed']
 export type ReturnTarget = U['ReturnTarget']
 export type Urgency = U['UrgencyEnum']
 export type FlowDefinition = U['Definition']
+/** A flow the user may start, with its start form (GET /api/workflow/startable/). */
+export type StartableFlow = U['StartableFlow']
 export type InstanceDetail = U['InstanceDetail']
 export type Circulation = U['Circulation']
 export type StartInput = U['StartInputRequest']

@@ -1,5 +1,6 @@
 import { api, asList, call, compact } from './client'
 import type {
+  StartableFlow,
   AddSignerInput,
   Circulation,
   CirculationListQuery,
@@ -69,6 +70,11 @@ export function remindTask(id: Id, input: RemindInput): Promise<TaskDetail> {
   return call(() => api.POST('/api/workflow/tasks/{id}/remind/', { ...byId(id), body: asBody(input) }), {
     silent: true,
   })
+}
+
+/** The unit's flows this user may start, each with its start form's JSON Schema and ui hints. */
+export function listStartable(): Promise<StartableFlow[]> {
+  return call(() => api.GET('/api/workflow/startable/')).then((rows) => asList(rows))
 }
 
 export function listDefinitions(): Promise<FlowDefinition[]> {
