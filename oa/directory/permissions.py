@@ -20,7 +20,9 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission("roles.manage", "管理角色与授权", "Manage roles and grants"),
     Permission("security.manage", "账户安全（重置密码、解锁）", "Account security (reset, unlock)"),
     Permission("audit.view", "查看审计日志", "View the audit log"),
-    Permission("templates.manage", "管理本单位模板（流程、表单、版式、编号、角色集）", "Manage the unit's templates"),
+    Permission(
+        "templates.manage", "管理本单位模板（流程、表单、版式、编号、角色集）", "Manage the unit's templates"
+    ),
     # Module permissions: granted by the roles of a starter kit's role set (templates_lib
     # builtin/rolesets) and read by the modules as they are built.
     Permission("documents.draft", "拟稿", "Draft documents"),

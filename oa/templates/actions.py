@@ -11,7 +11,7 @@ from django.db import transaction
 from oa.core.audit import record_event
 from oa.core.errors import ActionError, ErrorCode
 from oa.directory.models import Role
-from oa.templates.flows import deploy_flow_template
+from oa.templates.flows import check_flow_targets, deploy_flow_template
 from oa.templates.models import UnitTemplate
 from oa.templates.upgrades import plan_upgrade
 from templates_lib.actions import clean_code
@@ -145,6 +145,8 @@ def do_edit_unit_template(
             template.edited = True
             changed.append("content")
     template.save()
+    if "content" in changed and template.kind == TemplateKind.FLOW:
+        check_flow_targets(template)
     if changed:
         deploy_flow_template(template, acting_user=acting_user, ip=ip)
     record_event(

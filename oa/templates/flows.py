@@ -234,3 +234,36 @@ def validate_resubmission(task, data: dict | None) -> None:
     fields = set(schema.get("properties", {}))
     merged = {k: v for k, v in task.instance.data.items() if k in fields}
     validate_start_data(schema, {**merged, **data})
+
+
+def check_flow_targets(template: UnitTemplate) -> None:
+    """Refuse a unit's edited flow whose steps name roles, people or departments the unit
+    does not have (the engine's own validation cannot know the unit's directory)."""
+    from lxml import etree
+
+    from oa.workflow.assignment import RuleError, unknown_rule_targets
+    from oa.workflow.bpmn import BPMN_NS, CAMUNDA_NS
+
+    root = etree.fromstring(
+        template.content_text.encode(), parser=etree.XMLParser(resolve_entities=False, no_network=True)
+    )
+    errors = []
+    for task in root.iter(f"{{{BPMN_NS}}}userTask"):
+        try:
+            problems = unknown_rule_targets(task.get(f"{{{CAMUNDA_NS}}}candidateGroups"))
+        except RuleError:
+            continue  # malformed rules are the engine validator's to report
+        label = f"“{task.get('name')}”（{task.get('id')}）" if task.get("name") else f"“{task.get('id')}”"
+        errors += [
+            {
+                "field": "content",
+                "code": "bpmn_invalid",
+                "detail": f"步骤{label}的办理人规则：{p}。",
+                "line": task.sourceline,
+            }
+            for p in problems
+        ]
+    if errors:
+        raise ActionError(
+            ErrorCode.BPMN_INVALID, "；".join(e["detail"] for e in errors), field="content", errors=errors
+        )

@@ -210,3 +210,22 @@ def user_matches(user, rules: list[Rule], *, starter) -> bool:
 
 def _dedupe(values: list[int]) -> list[int]:
     return list(dict.fromkeys(values))
+
+
+def unknown_rule_targets(rules_text: str | None) -> list[str]:
+    """Rules naming a role, person or department this unit does not have. Checked when a
+    unit deploys a flow, so a typo in the editor is refused at save time rather than when
+    a document reaches that step. Rules filled from process data (`${...}`) are checked
+    when the step starts."""
+    problems = []
+    for rule in parse_rules(rules_text):
+        value = rule.value
+        if not value or "${" in value:
+            continue
+        if rule.kind == "role" and not Role.objects.filter(code=value).exists():
+            problems.append(f"角色“{value}”不存在")
+        elif rule.kind == "user" and not get_user_model().objects.filter(username=value).exists():
+            problems.append(f"人员“{value}”不存在")
+        elif rule.kind in ("dept", "dept_head") and value != STARTER and not departments_matching(value):
+            problems.append(f"部门“{value}”不存在")
+    return problems

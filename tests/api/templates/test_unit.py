@@ -149,3 +149,24 @@ def test_units_do_not_see_each_others_templates(huli_outsider, siming_admin):
     with schema_context("huli"):
         huli_pk = UnitTemplate.objects.get(kind="form", code="leave").pk
     assert huli_outsider.get(f"/api/templates/{huli_pk}/").json()["name"] == "请假申请表"
+
+
+def test_a_flow_naming_a_role_the_unit_lacks_is_refused_at_save(siming_admin):
+    pk = unit_template_id("flow", "leave")
+    content = siming_admin.get(f"/api/templates/{pk}/").json()["content"]
+    import re
+
+    broken = re.sub(
+        r'camunda:candidateGroups="[^"]*"',
+        'camunda:candidateGroups="role:nonexistent_role"',
+        content,
+        count=1,
+    )
+    response = siming_admin.patch(f"/api/templates/{pk}/", {"content": broken}, format="json")
+    assert (response.status_code, response.json()["code"], response.json()["field"]) == (
+        400,
+        "bpmn_invalid",
+        "content",
+    )
+    assert "nonexistent_role" in response.json()["detail"]
+    assert siming_admin.get(f"/api/templates/{pk}/").json()["content"] == content  # nothing saved
