@@ -59,7 +59,7 @@ STOP_GRACE = 20.0
 
 COLOURS = {"web": "36", "worker": "35", "beat": "33", "migrate": "32", "setup": "32", "run": "1"}
 USE_COLOUR = sys.stdout.isatty() and os.environ.get("NO_COLOR") is None
-_print_lock = threading.Lock()
+_print_lock = threading.RLock()
 
 
 def say(name: str, line: str) -> None:
@@ -170,8 +170,9 @@ class Supervisor:
 
     def install_signal_handlers(self) -> None:
         def handler(signum, _frame):
-            if not self.stopping.is_set():
-                note(f"{signal.Signals(signum).name} received: stopping")
+            # No printing here: the handler runs between two bytecodes of the main thread,
+            # which may be inside say() holding the print lock or stdout's own buffer lock.
+            self.received = signal.Signals(signum).name
             self.stopping.set()
 
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -304,6 +305,7 @@ class Supervisor:
         try:
             return self._run()
         except Stop:
+            note(f"{getattr(self, 'received', 'signal')} received: stopping")
             self.stop_children()
             note("stopped.")
             if self.embedded_db:
