@@ -1,0 +1,44 @@
+import { ref, watch, type Ref } from 'vue'
+
+export interface PageResult<T> {
+  results: T[]
+  count: number
+}
+
+/**
+ * A paginated list page: loads one page through `fetchPage`, tracks rows, total and the
+ * loading flag, and reloads from page 1 shortly after the search text stops changing.
+ * Errors are shown by the API client, so a failed load just leaves the old rows.
+ */
+export function usePagedList<T>(
+  fetchPage: () => Promise<PageResult<T>>,
+  search: { text: () => string; resetPage: () => void },
+) {
+  const rows = ref([]) as Ref<T[]>
+  const total = ref(0)
+  const loading = ref(false)
+
+  async function load() {
+    loading.value = true
+    try {
+      const page = await fetchPage()
+      rows.value = page.results
+      total.value = page.count
+    } catch {
+      // shown by the client
+    } finally {
+      loading.value = false
+    }
+  }
+
+  let timer: ReturnType<typeof setTimeout> | null = null
+  watch(search.text, () => {
+    if (timer) clearTimeout(timer)
+    timer = setTimeout(() => {
+      search.resetPage()
+      void load()
+    }, 300)
+  })
+
+  return { rows, total, loading, load }
+}
