@@ -56,6 +56,7 @@ TENANT_APPS = [
     "oa.directory",
     "oa.templates",
     "oa.workflow",
+    "oa.documents",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -263,3 +264,8 @@ PASSWORD_HASHERS = [
 if os.environ.get("OA_FAST_PASSWORD_HASHER") == "1":
     # Test runs only: thousands of accounts are created; hashing strength is not under test.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+
+# --- 办文 (oa/documents) -----------------------------------------------------------------------
+# The highest 密级 this deployment may hold: none (the 政务外网 default), secret, confidential,
+# top_secret (only a 政务内网 deployment accredited for it). Anything above is refused.
+OA_MAX_CLASSIFICATION = os.environ.get("OA_MAX_CLASSIFICATION", "none")

@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/", include("api.directory.urls")),
     path("api/", include("api.templates.urls_unit")),
     path("api/", include("api.workflow.urls")),
+    path("api/", include("api.documents.urls")),
     *spa,
 ]

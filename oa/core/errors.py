@@ -31,6 +31,12 @@ class ErrorCode(StrEnum):
     BPMN_INVALID = "bpmn_invalid"
     NO_ASSIGNEE = "no_assignee"
     THROTTLED = "throttled"
+    # 办文 (oa/documents)
+    MISSING_ELEMENT = "missing_element"
+    CLASSIFICATION_TOO_HIGH = "classification_too_high"
+    NUMBERING_INCOMPLETE = "numbering_incomplete"
+    NUMBER_COLLISION = "number_collision"
+    ARCHIVED = "archived"
 
 
 class ActionError(Exception):

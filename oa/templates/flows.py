@@ -52,6 +52,9 @@ def flow_info(bpmn_xml: str) -> FlowInfo:
     )
 
 
+DOCUMENT_MODULE = "documents"
+
+
 def _module(template: UnitTemplate) -> str:
     code = template.parent_code or template.code
     return (
@@ -131,14 +134,16 @@ def startable_flows(user) -> list[dict]:
     result = []
     for template in UnitTemplate.objects.filter(kind=TemplateKind.FLOW).order_by("code"):
         info = flow_info(template.content_text)
-        if not _may_start(user, info.starter_groups):
+        module = modules.get(template.parent_code or template.code, "")
+        # 发文/收文 start from their own pages (拟稿, 收文登记), which create the document too.
+        if module == DOCUMENT_MODULE or not _may_start(user, info.starter_groups):
             continue
         form = forms.get(info.form_key) if info.form_key else None
         result.append(
             {
                 "key": template.code,
                 "name": template.name,
-                "module": modules.get(template.parent_code or template.code, ""),
+                "module": module,
                 "form_key": info.form_key,
                 "schema": (form or {}).get("schema"),
                 "ui": (form or {}).get("ui"),

@@ -22,7 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 from oa.core.audit import actor_label, record_event
 from oa.core.errors import ActionError, ErrorCode
 from oa.directory.models import Staff
-from oa.workflow import engine, queries
+from oa.workflow import engine, module_hooks, queries
 from oa.workflow.assignment import (
     Assignment,
     expand_variables,
@@ -234,6 +234,7 @@ def _advance(instance, workflow, *, now, actor, prefer: dict | None = None) -> l
         instance.next_timer_at = engine.next_timer_at(workflow)
     engine.store(instance, workflow)
     instance.save(update_fields=["state", "ended_at", "next_timer_at", "spiff_state", "data"])
+    module_hooks.after_advance(instance, actor=actor)
     return created
 
 
@@ -382,6 +383,7 @@ def do_cancel_process(
     engine.store(instance, workflow)
     instance.save(update_fields=["state", "ended_at", "next_timer_at", "spiff_state"])
     _event(instance, Action.CANCEL, actor=acting_user, at=now, step="终止", opinion=reason)
+    module_hooks.after_advance(instance, actor=acting_user)
     record_event(
         "workflow.process_cancelled",
         acting_user=acting_user,
@@ -441,6 +443,11 @@ def do_complete_task(
         raise ActionError(ErrorCode.INVALID, f"办理结果应为：{'、'.join(outcomes)}。", field="outcome")
     opinion = _text(opinion, field="opinion", label="不同意的意见", required=outcome == REJECT)
     data = clean_data(data)
+    extra = module_hooks.before_complete(
+        task, acting_user=acting_user, outcome=outcome, opinion=opinion, data=data, now=now
+    )
+    if extra:
+        data = {**data, **extra}
 
     _close(task, HumanTask.State.COMPLETED, actor=acting_user, at=now, outcome=outcome, opinion=opinion)
     instance.data.update(data)

@@ -1,0 +1,219 @@
+"""Who may see which document, and the reads built on that (lists, registers, search, trail).
+
+A unit member sees a document when they drafted or registered it, take part in its flow
+(started it, handled or may handle a step of it, had it circulated to them), or belong to its
+lead or helper department. Holders of the office-wide document permissions (registering,
+reviewing, signing, instructing, archiving) see the unit's registers whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from oa.core.errors import ActionError, ErrorCode
+from oa.directory.queries import department_ids_of, permissions_of
+from oa.documents import search
+from oa.documents.models import Direction, Document, DocumentEvent, DocumentFile
+from oa.workflow.models import CirculationRecord, HumanTask, TaskEvent
+from oa.workflow.queries import handler_q
+
+# Permissions whose holders see every document of the unit (the registers are theirs).
+OFFICE_WIDE = frozenset(
+    {
+        "documents.register",
+        "documents.receive",
+        "documents.review",
+        "documents.sign",
+        "documents.instruct",
+        "documents.archive",
+    }
+)
+
+
+def sees_all(user) -> bool:
+    return bool(permissions_of(user) & OFFICE_WIDE)
+
+
+def visible_q(user) -> Q:
+    """Documents `user` may see, as one condition (EXISTS sub-selects, no joins)."""
+    if sees_all(user):
+        return Q()
+    instance = OuterRef("process_instance_id")
+    handled = HumanTask.objects.filter(instance_id=instance, completed_by_id=user.pk)
+    may_handle = HumanTask.objects.filter(handler_q(user), instance_id=instance, state=HumanTask.State.OPEN)
+    circulated = CirculationRecord.objects.filter(instance_id=instance, recipient_id=user.pk)
+    helpers = Document.helper_departments.through.objects.filter(
+        document_id=OuterRef("pk"), department_id__in=department_ids_of(user.pk)
+    )
+    return (
+        Q(drafter_id=user.pk)
+        | Q(process_instance__starter_id=user.pk)
+        | Q(Exists(handled))
+        | Q(Exists(may_handle))
+        | Q(Exists(circulated))
+        | Q(lead_department_id__in=department_ids_of(user.pk))
+        | Q(Exists(helpers))
+    )
+
+
+def visible_documents(user) -> QuerySet[Document]:
+    return Document.objects.filter(visible_q(user))
+
+
+def get_document_for_user(user, pk) -> Document:
+    document = (
+        Document.objects.select_related(
+            "drafter__account", "department", "lead_department", "process_instance"
+        )
+        .filter(visible_q(user), pk=pk)
+        .first()
+    )
+    if document is None:
+        raise ActionError(ErrorCode.NOT_FOUND, "公文不存在或无权查看。", status=404)
+    return document
+
+
+def get_file_for_user(user, document_pk, file_pk) -> DocumentFile:
+    document = get_document_for_user(user, document_pk)
+    file = DocumentFile.objects.filter(document=document, pk=file_pk).first()
+    if file is None:
+        raise ActionError(ErrorCode.NOT_FOUND, "文件不存在。", status=404)
+    return file
+
+
+def live_files(document: Document) -> QuerySet[DocumentFile]:
+    return document.files.filter(removed_at__isnull=True).select_related("uploaded_by__account")
+
+
+def trail(document: Document) -> list[dict]:
+    """The document's history (流转记录): its own events and its flow's, in time order."""
+    rows = [
+        {
+            "at": e.at,
+            "source": "document",
+            "action": e.action,
+            "action_label": DocumentEvent.Action(e.action).label,
+            "actor": e.actor.account.display_name if e.actor_id and hasattr(e.actor, "account") else "",
+            "step": "",
+            "outcome": "",
+            "opinion": "",
+            "summary": e.summary,
+        }
+        for e in document.events.select_related("actor__account")
+    ]
+    if document.process_instance_id:
+        for e in TaskEvent.objects.filter(instance_id=document.process_instance_id):
+            rows.append(
+                {
+                    "at": e.at,
+                    "source": "flow",
+                    "action": e.action,
+                    "action_label": TaskEvent.Action(e.action).label,
+                    "actor": e.actor_name,
+                    "step": e.step,
+                    "outcome": e.outcome,
+                    "opinion": e.opinion,
+                    "summary": "",
+                }
+            )
+    rows.sort(key=lambda r: r["at"])
+    return rows
+
+
+def opinions(document: Document) -> list[dict]:
+    """批示意见: every step's opinion, for the 稿纸/处理笺."""
+    return [r for r in trail(document) if r["source"] == "flow" and r["opinion"]]
+
+
+# --- lists, registers and search ----------------------------------------------------------------
+
+
+@dataclass
+class DocumentFilters:
+    direction: str = ""
+    doc_type: str = ""
+    state: str = ""
+    year: int | None = None
+    department: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    mine: bool = False
+
+
+def _filtered(qs: QuerySet, f: DocumentFilters, user) -> QuerySet:
+    if f.direction:
+        qs = qs.filter(direction=f.direction)
+    if f.doc_type:
+        qs = qs.filter(doc_type=f.doc_type)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.year:
+        qs = qs.filter(created_at__year=f.year)
+    if f.department:
+        qs = qs.filter(Q(department_id=f.department) | Q(lead_department_id=f.department))
+    if f.date_from:
+        qs = qs.filter(created_at__date__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(created_at__date__lte=f.date_to)
+    if f.mine:
+        qs = qs.filter(drafter_id=user.pk)
+    return qs
+
+
+def list_documents(user, filters: DocumentFilters) -> QuerySet[Document]:
+    qs = _filtered(visible_documents(user), filters, user)
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(doc_number__icontains=filters.q))
+    return qs.select_related("drafter__account", "department", "lead_department").order_by(
+        "-created_at", "-id"
+    )
+
+
+def register(user, direction: str, filters: DocumentFilters) -> QuerySet[Document]:
+    """发文登记簿 / 收文登记簿: the office's register, in registration order."""
+    if direction not in Direction.values:
+        raise ActionError(ErrorCode.NOT_FOUND, "没有这种登记簿。", status=404)
+    if not sees_all(user):
+        raise ActionError(ErrorCode.PERMISSION_DENIED, "您没有查看登记簿的权限。", status=403)
+    filters.direction = direction
+    return list_documents(user, filters)
+
+
+def search_documents(user, query: str, filters: DocumentFilters) -> QuerySet[Document]:
+    """Documents matching every word of `query`, best first, only those the user may see."""
+    text = search.tsquery(query)
+    if not text:
+        raise ActionError(ErrorCode.REQUIRED, "请输入检索词。", field="q")
+    filters.q = ""
+    qs = _filtered(visible_documents(user), filters, user)
+    tsq = SearchQuery(text, search_type="raw", config="simple")
+    return (
+        qs.filter(search_vector=tsq)
+        .annotate(rank=SearchRank(F("search_vector"), tsq))
+        .select_related("drafter__account", "department", "lead_department")
+        .order_by("-rank", "-created_at", "-id")
+    )
+
+
+def hits(document: Document, query: str) -> dict:
+    """Where the query's words appear: highlighted title, body and attachment snippets."""
+    title = search.highlight(document.title, query, width=400, limit=1)
+    files = [
+        {"file": f.pk, "name": f.name, "snippets": snippets}
+        for f in document.files.filter(removed_at__isnull=True).exclude(role=DocumentFile.Role.RENDERED)
+        if (snippets := search.highlight(f"{f.name} {f.text}", query, limit=2))
+    ]
+    return {
+        "title": title[0] if title else "",
+        "body": search.highlight(document.body_text, query),
+        "files": files,
+    }
+
+
+def directions() -> list[str]:
+    return list(Direction.values)
