@@ -159,7 +159,9 @@ def _clean(changes: dict, allowed: set[str]) -> dict:
                 raise ActionError(ErrorCode.INVALID, f"{label}无效：{value}。", field=field)
         elif field in {"received_on", "deadline"}:
             value = _date(value, field=field)
-        elif field == "copies" and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10000):
+        elif field == "copies" and (
+            not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10000
+        ):
             raise ActionError(ErrorCode.INVALID, "份数应为1到10000之间的整数。", field=field)
         elif field == "body_html" and not isinstance(value, str):
             raise ActionError(ErrorCode.INVALID, "正文应为文本。", field=field)

@@ -191,8 +191,8 @@ def test_a_rule_that_would_collide_with_an_existing_number_is_refused(people):
     first = draft(people)
     for step in ("Task_Draft", "Task_Review", "Task_SignOff", "Task_Recheck", "Task_Register"):
         complete(first, step, people)
-    from oa.templates.models import UnitTemplate
     from oa.templates import actions as template_actions
+    from oa.templates.models import UnitTemplate
 
     letter = UnitTemplate.objects.get(kind="numbering", code="letter")
     template_actions.do_edit_unit_template(
