@@ -216,6 +216,7 @@ SPECTACULAR_SETTINGS = {
         "MergeResolutionEnum": ["ours", "theirs"],
         "TaskStateEnum": "oa.workflow.models.HumanTask.State",
         "TaskKindEnum": "oa.workflow.models.HumanTask.Kind",
+        "DocumentStateEnum": "oa.documents.models.Document.State",
         "InstanceStateEnum": "oa.workflow.models.ProcessInstance.State",
         "UrgencyEnum": "oa.workflow.models.ProcessInstance.Urgency",
         "TrailActionEnum": "oa.workflow.models.TaskEvent.Action",

@@ -3,6 +3,7 @@ list them; the actions re-validate and answer {code, detail, field} on refusal."
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from oa.documents.models import (
@@ -181,13 +182,16 @@ class DocumentDetailSerializer(DocumentListItemSerializer):
             "can_archive", "body_versions",
         ]  # fmt: skip
 
-    def get_files(self, obj) -> list[DocumentFileSerializer]:
+    @extend_schema_field(DocumentFileSerializer(many=True))
+    def get_files(self, obj) -> list:
         return DocumentFileSerializer(self.context["files"], many=True).data
 
-    def get_trail(self, obj) -> list[TrailRowSerializer]:
+    @extend_schema_field(TrailRowSerializer(many=True))
+    def get_trail(self, obj) -> list:
         return TrailRowSerializer(self.context["trail"], many=True).data
 
-    def get_current_tasks(self, obj) -> list[CurrentTaskSerializer]:
+    @extend_schema_field(CurrentTaskSerializer(many=True))
+    def get_current_tasks(self, obj) -> list:
         return CurrentTaskSerializer(self.context["current_tasks"], many=True).data
 
     def get_editable_step(self, obj) -> str:
@@ -199,7 +203,8 @@ class DocumentDetailSerializer(DocumentListItemSerializer):
     def get_body_versions(self, obj) -> int:
         return obj.body_versions.count()
 
-    def get_helper_departments(self, obj) -> list[DepartmentRefSerializer]:
+    @extend_schema_field(DepartmentRefSerializer(many=True))
+    def get_helper_departments(self, obj) -> list:
         return [{"id": d.pk, "name": d.name} for d in obj.helper_departments.all()]
 
 
@@ -221,7 +226,8 @@ class SearchResultSerializer(DocumentListItemSerializer):
     class Meta(DocumentListItemSerializer.Meta):
         fields = [*DocumentListItemSerializer.Meta.fields, "hits"]
 
-    def get_hits(self, obj) -> SearchHitsSerializer:
+    @extend_schema_field(SearchHitsSerializer)
+    def get_hits(self, obj) -> dict:
         from oa.documents import queries
 
         return queries.hits(obj, self.context["q"])

@@ -342,6 +342,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/documents/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The documents I may see (公文列表), newest first, with filters. */
+        get: operations["documents_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["documents_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["documents_partial_update"];
+        trace?: never;
+    };
+    "/api/documents/{id}/archive/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 归档: file a finished document with its 档号; it can never change again. */
+        post: operations["documents_archive_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{id}/files/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Add attachments (附件) or replace the body with a DOCX/PDF/OFD file. */
+        post: operations["documents_files_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{id}/files/{file_pk}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["documents_files_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["documents_files_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/incoming/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 收文登记: register a paper or electronic document with its files; the 收文 flow starts. */
+        post: operations["documents_incoming_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/outgoing/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 拟稿: create an outgoing draft; its 发文 flow starts at 起草 for the drafter. */
+        post: operations["documents_outgoing_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/registers/{direction}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 发文登记簿 / 收文登记簿 (for holders of the office-wide document permissions). */
+        get: operations["documents_registers_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/registers/{direction}/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The register, filtered, as an XLSX workbook. */
+        get: operations["documents_registers_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/search/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 全文检索: title, body, 发文字号, agencies and attachments' text, with highlighted hits. */
+        get: operations["documents_search_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/portal/home/": {
         parameters: {
             query?: never;
@@ -725,6 +893,9 @@ export interface components {
             outcomes: string[];
             return_targets: components["schemas"]["ReturnTarget"][];
         };
+        ArchiveInputRequest: {
+            retention: components["schemas"]["RetentionEnum"];
+        };
         AuditEvent: {
             readonly id: number;
             actor: string;
@@ -737,6 +908,8 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
+        /** @enum {unknown} */
+        BlankEnum: "";
         /** @description One structural change: a BPMN element (where = its id) or a JSON value (where = pointer). */
         Change: {
             where: string;
@@ -781,6 +954,14 @@ export interface components {
             /** Format: date-time */
             read_at?: string | null;
         };
+        /**
+         * @description * `none` - 无
+         *     * `secret` - 秘密
+         *     * `confidential` - 机密
+         *     * `top_secret` - 绝密
+         * @enum {string}
+         */
+        ClassificationEnum: "none" | "secret" | "confidential" | "top_secret";
         Conflict: {
             /** @description JSON pointer; or a BPMN element id, id@attribute, id#content, id/parent */
             where: string;
@@ -803,6 +984,18 @@ export interface components {
             kind: string;
             status: string;
             modules: components["schemas"]["Module"][];
+        };
+        CurrentTask: {
+            id: number;
+            name: string;
+            element_id: string;
+            /** @description What the step does to the document (draft, review, sign_off, ...) */
+            step: string;
+            /** @description The requesting user may handle it now */
+            mine: boolean;
+            assignee: string;
+            /** Format: date-time */
+            due_at: string | null;
         };
         Definition: {
             readonly id: number;
@@ -832,6 +1025,188 @@ export interface components {
             /** @default 0 */
             order: number;
         };
+        DepartmentRef: {
+            id: number;
+            name: string;
+        };
+        /**
+         * @description * `outgoing` - 发文
+         *     * `incoming` - 收文
+         * @enum {string}
+         */
+        DirectionEnum: "outgoing" | "incoming";
+        /**
+         * @description * `决议` - 决议
+         *     * `决定` - 决定
+         *     * `命令` - 命令（令）
+         *     * `公报` - 公报
+         *     * `公告` - 公告
+         *     * `通告` - 通告
+         *     * `意见` - 意见
+         *     * `通知` - 通知
+         *     * `通报` - 通报
+         *     * `报告` - 报告
+         *     * `请示` - 请示
+         *     * `批复` - 批复
+         *     * `议案` - 议案
+         *     * `函` - 函
+         *     * `纪要` - 纪要
+         * @enum {string}
+         */
+        DocTypeEnum: "决议" | "决定" | "命令" | "公报" | "公告" | "通告" | "意见" | "通知" | "通报" | "报告" | "请示" | "批复" | "议案" | "函" | "纪要";
+        DocumentDetail: {
+            readonly id: number;
+            direction: components["schemas"]["DirectionEnum"];
+            doc_type: components["schemas"]["DocTypeEnum"];
+            title: string;
+            /** @default  */
+            doc_number: string;
+            readonly incoming_number: string;
+            classification?: components["schemas"]["ClassificationEnum"];
+            urgency?: components["schemas"]["UrgencyEnum"];
+            state?: components["schemas"]["DocumentStateEnum"];
+            step?: string;
+            source_agency?: string;
+            /** Format: date */
+            received_on?: string | null;
+            main_recipients?: string;
+            signer_name?: string;
+            /** Format: date */
+            issued_date?: string | null;
+            readonly drafter: string;
+            readonly department: string;
+            readonly lead_department: string;
+            /** Format: date */
+            deadline?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            completed_at?: string | null;
+            archive_code?: string;
+            identifier?: string;
+            publish_level?: components["schemas"]["PublishLevelEnum"];
+            copy_number?: string;
+            secrecy_period?: string;
+            agency_name?: string;
+            agency_mark?: string;
+            number_rule?: string;
+            /** Format: date-time */
+            signed_at?: string | null;
+            sign_opinion?: string;
+            copy_to?: string;
+            body_html?: string;
+            body_file?: number | null;
+            signature_agency?: string;
+            /** Format: date-time */
+            sealed_at?: string | null;
+            note?: string;
+            printing_agency?: string;
+            /** Format: date */
+            printing_date?: string | null;
+            copies?: number;
+            readonly helper_departments: components["schemas"]["DepartmentRef"][];
+            retention?: components["schemas"]["RetentionEnum"] | components["schemas"]["BlankEnum"];
+            /** Format: date-time */
+            archived_at?: string | null;
+            /** Format: date-time */
+            updated_at?: string;
+            process_instance: number | null;
+            readonly files: components["schemas"]["DocumentFile"][];
+            readonly trail: components["schemas"]["TrailRow"][];
+            readonly current_tasks: components["schemas"]["CurrentTask"][];
+            readonly editable_step: string;
+            readonly can_archive: boolean;
+            readonly body_versions: number;
+        };
+        DocumentFile: {
+            readonly id: number;
+            role: components["schemas"]["DocumentFileRoleEnum"];
+            name: string;
+            kind: string;
+            mime_type: string;
+            /** Format: int64 */
+            size: number;
+            sha256: string;
+            order?: number;
+            /** Format: date-time */
+            uploaded_at?: string;
+            readonly uploaded_by: string;
+            /** Format: date-time */
+            removed_at?: string | null;
+        };
+        /**
+         * @description * `body` - 正文
+         *     * `attachment` - 附件
+         *     * `rendered` - 版式文件
+         * @enum {string}
+         */
+        DocumentFileRoleEnum: "body" | "attachment" | "rendered";
+        DocumentListItem: {
+            readonly id: number;
+            direction: components["schemas"]["DirectionEnum"];
+            doc_type: components["schemas"]["DocTypeEnum"];
+            title: string;
+            /** @default  */
+            doc_number: string;
+            readonly incoming_number: string;
+            classification?: components["schemas"]["ClassificationEnum"];
+            urgency?: components["schemas"]["UrgencyEnum"];
+            state?: components["schemas"]["DocumentStateEnum"];
+            step?: string;
+            source_agency?: string;
+            /** Format: date */
+            received_on?: string | null;
+            main_recipients?: string;
+            signer_name?: string;
+            /** Format: date */
+            issued_date?: string | null;
+            readonly drafter: string;
+            readonly department: string;
+            readonly lead_department: string;
+            /** Format: date */
+            deadline?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            completed_at?: string | null;
+            archive_code?: string;
+        };
+        /**
+         * @description * `active` - 办理中
+         *     * `done` - 已办结
+         *     * `returned` - 已退文
+         *     * `cancelled` - 已终止
+         *     * `archived` - 已归档
+         * @enum {string}
+         */
+        DocumentStateEnum: "active" | "done" | "returned" | "cancelled" | "archived";
+        /** @description The elements a drafter (or the handler of an editable step) may set. */
+        ElementsInputRequest: {
+            title?: string;
+            doc_type?: components["schemas"]["DocTypeEnum"];
+            main_recipients?: string;
+            copy_to?: string;
+            classification?: components["schemas"]["ClassificationEnum"];
+            secrecy_period?: string;
+            copy_number?: string;
+            urgency?: components["schemas"]["UrgencyEnum"];
+            publish_level?: components["schemas"]["PublishLevelEnum"];
+            note?: string;
+            signature_agency?: string;
+            agency_mark?: string;
+            body_html?: string;
+        };
+        FilesInputRequest: {
+            /** @default attachment */
+            role: components["schemas"]["FilesInputRoleEnum"];
+            files: string[];
+        };
+        /**
+         * @description * `attachment` - 附件
+         *     * `body` - 正文
+         * @enum {string}
+         */
+        FilesInputRoleEnum: "attachment" | "body";
         ForkInputRequest: {
             code: string;
             name: string;
@@ -870,6 +1245,27 @@ export interface components {
             total: number;
             created: number;
             generated_passwords: components["schemas"]["GeneratedPassword"][];
+        };
+        /** @description 收文登记 (multipart: these fields plus files). */
+        IncomingInputRequest: {
+            title: string;
+            source_agency: string;
+            /** @description 来文字号 */
+            doc_number?: string;
+            doc_type?: components["schemas"]["DocTypeEnum"];
+            /** Format: date */
+            received_on?: string;
+            classification?: components["schemas"]["ClassificationEnum"];
+            secrecy_period?: string;
+            copy_number?: string;
+            urgency?: components["schemas"]["UrgencyEnum"];
+            copies?: number;
+            /** Format: date */
+            deadline?: string | null;
+            main_recipients?: string;
+            body_html?: string;
+            /** @description 附件 */
+            files?: string[];
         };
         InstanceDetail: {
             readonly id: number;
@@ -1004,6 +1400,36 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Circulation"][];
         };
+        PaginatedDocumentListItemList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["DocumentListItem"][];
+        };
+        PaginatedSearchResultList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SearchResult"][];
+        };
         PaginatedStaffList: {
             /** @example 123 */
             count: number;
@@ -1046,6 +1472,22 @@ export interface components {
             code?: string;
             parent?: number | null;
             order?: number;
+        };
+        /** @description The elements a drafter (or the handler of an editable step) may set. */
+        PatchedElementsInputRequest: {
+            title?: string;
+            doc_type?: components["schemas"]["DocTypeEnum"];
+            main_recipients?: string;
+            copy_to?: string;
+            classification?: components["schemas"]["ClassificationEnum"];
+            secrecy_period?: string;
+            copy_number?: string;
+            urgency?: components["schemas"]["UrgencyEnum"];
+            publish_level?: components["schemas"]["PublishLevelEnum"];
+            note?: string;
+            signature_agency?: string;
+            agency_mark?: string;
+            body_html?: string;
         };
         PatchedPositionUpdateInputRequest: {
             name?: string;
@@ -1092,10 +1534,24 @@ export interface components {
             line: number | null;
             pointer: string | null;
         };
+        /**
+         * @description * `public` - 主动公开
+         *     * `on_request` - 依申请公开
+         *     * `not_public` - 不予公开
+         * @enum {string}
+         */
+        PublishLevelEnum: "public" | "on_request" | "not_public";
         RemindInputRequest: {
             /** @default  */
             note: string;
         };
+        /**
+         * @description * `Y` - 永久
+         *     * `D30` - 定期30年
+         *     * `D10` - 定期10年
+         * @enum {string}
+         */
+        RetentionEnum: "Y" | "D30" | "D10";
         ReturnTarget: {
             element_id: string;
             name: string;
@@ -1114,6 +1570,55 @@ export interface components {
             code: string;
             permissions?: string[];
         };
+        SearchHitFile: {
+            file: number;
+            name: string;
+            snippets: string[];
+        };
+        SearchHits: {
+            /** @description HTML: the title with <mark> around hits, or empty */
+            title: string;
+            /** @description HTML snippets */
+            body: string[];
+            files: components["schemas"]["SearchHitFile"][];
+        };
+        SearchResult: {
+            readonly id: number;
+            direction: components["schemas"]["DirectionEnum"];
+            doc_type: components["schemas"]["DocTypeEnum"];
+            title: string;
+            /** @default  */
+            doc_number: string;
+            readonly incoming_number: string;
+            classification?: components["schemas"]["ClassificationEnum"];
+            urgency?: components["schemas"]["UrgencyEnum"];
+            state?: components["schemas"]["DocumentStateEnum"];
+            step?: string;
+            source_agency?: string;
+            /** Format: date */
+            received_on?: string | null;
+            main_recipients?: string;
+            signer_name?: string;
+            /** Format: date */
+            issued_date?: string | null;
+            readonly drafter: string;
+            readonly department: string;
+            readonly lead_department: string;
+            /** Format: date */
+            deadline?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            completed_at?: string | null;
+            archive_code?: string;
+            readonly hits: components["schemas"]["SearchHits"];
+        };
+        /**
+         * @description * `document` - document
+         *     * `flow` - flow
+         * @enum {string}
+         */
+        SourceEnum: "document" | "flow";
         Staff: {
             readonly id: number;
             username: string;
@@ -1303,6 +1808,18 @@ export interface components {
          * @enum {string}
          */
         TrailActionEnum: "start" | "complete" | "return" | "withdraw" | "transfer" | "add_signer" | "remind" | "auto_remind" | "overdue" | "timer" | "circulate" | "read" | "end" | "cancel";
+        TrailRow: {
+            /** Format: date-time */
+            at: string;
+            source: components["schemas"]["SourceEnum"];
+            action: string;
+            action_label: string;
+            actor: string;
+            step: string;
+            outcome: string;
+            opinion: string;
+            summary: string;
+        };
         UnitTemplate: {
             readonly id: number;
             kind: components["schemas"]["TemplateKindEnum"];
@@ -2048,6 +2565,327 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+        };
+    };
+    documents_list: {
+        parameters: {
+            query?: {
+                date_from?: string;
+                date_to?: string;
+                department?: number;
+                direction?: "incoming" | "outgoing";
+                doc_type?: string;
+                mine?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                q?: string;
+                state?: string;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDocumentListItemList"];
+                };
+            };
+        };
+    };
+    documents_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetail"];
+                };
+            };
+        };
+    };
+    documents_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedElementsInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedElementsInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedElementsInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetail"];
+                };
+            };
+        };
+    };
+    documents_archive_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArchiveInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ArchiveInputRequest"];
+                "multipart/form-data": components["schemas"]["ArchiveInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetail"];
+                };
+            };
+        };
+    };
+    documents_files_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["FilesInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetail"];
+                };
+            };
+        };
+    };
+    documents_files_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_pk: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+        };
+    };
+    documents_files_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_pk: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    documents_incoming_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["IncomingInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetail"];
+                };
+            };
+        };
+    };
+    documents_outgoing_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ElementsInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ElementsInputRequest"];
+                "multipart/form-data": components["schemas"]["ElementsInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetail"];
+                };
+            };
+        };
+    };
+    documents_registers_list: {
+        parameters: {
+            query?: {
+                date_from?: string;
+                date_to?: string;
+                department?: number;
+                doc_type?: string;
+                mine?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                q?: string;
+                state?: string;
+                year?: number;
+            };
+            header?: never;
+            path: {
+                direction: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDocumentListItemList"];
+                };
+            };
+        };
+    };
+    documents_registers_export_retrieve: {
+        parameters: {
+            query?: {
+                date_from?: string;
+                date_to?: string;
+                department?: number;
+                doc_type?: string;
+                mine?: boolean;
+                q?: string;
+                state?: string;
+                year?: number;
+            };
+            header?: never;
+            path: {
+                direction: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    documents_search_list: {
+        parameters: {
+            query?: {
+                date_from?: string;
+                date_to?: string;
+                department?: number;
+                direction?: "incoming" | "outgoing";
+                doc_type?: string;
+                mine?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                q?: string;
+                state?: string;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSearchResultList"];
                 };
             };
         };
