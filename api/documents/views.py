@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.documents import serializers as s
-from api.permissions import IsUnitMember, client_ip
+from api.permissions import IsUnitMember, client_ip, unit_permission
 from oa.directory.queries import has_permission
 from oa.documents import actions, exports, queries
 from oa.documents.models import Direction
@@ -94,7 +94,7 @@ class DocumentListView(generics.ListAPIView):
 class OutgoingCreateView(APIView):
     """拟稿: create an outgoing draft; its 发文 flow starts at 起草 for the drafter."""
 
-    permission_classes = [IsUnitMember]
+    permission_classes = [unit_permission("documents.draft")]
 
     @extend_schema(request=s.ElementsInput, responses={201: s.DocumentDetailSerializer})
     def post(self, request):
@@ -109,7 +109,7 @@ class OutgoingCreateView(APIView):
 class IncomingCreateView(APIView):
     """收文登记: register a paper or electronic document with its files; the 收文 flow starts."""
 
-    permission_classes = [IsUnitMember]
+    permission_classes = [unit_permission("documents.receive")]
     parser_classes = [MultiPartParser, JSONParser]
 
     @extend_schema(
