@@ -51,6 +51,7 @@ _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
     clean_content_tags=set(_DROPPED_WITH_CONTENT),
     attributes={
+        "*": set(),  # ammonia's default keeps lang and title everywhere
         **{tag: {"style"} for tag in _ALIGNABLE},
         **{tag: {"style", "colspan", "rowspan"} for tag in _CELLS},
     },
