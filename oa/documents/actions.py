@@ -85,13 +85,19 @@ def _now(now: datetime | None) -> datetime:
 
 
 def unit_name() -> str:
+    """The unit's name (the 发文机关 by default), from the registry in the public schema."""
+    from tenants.models import Unit
+
     tenant = getattr(connection, "tenant", None)
-    return getattr(tenant, "name", "") or ""
+    name = getattr(tenant, "name", "")
+    if not name:
+        name = Unit.objects.filter(schema_name=connection.schema_name).values_list("name", flat=True).first()
+    return name or ""
 
 
 def _unit_code() -> str:
-    tenant = getattr(connection, "tenant", None)
-    return (getattr(tenant, "schema_name", "") or "unit").upper()
+    # 全宗号 in the 档号: the unit's code (a deployment that has official 全宗号 maps them here).
+    return (connection.schema_name or "unit").upper()
 
 
 def _event(document: Document, action: str, *, actor, at, summary: str, **detail) -> DocumentEvent:
@@ -282,6 +288,7 @@ def do_create_outgoing(*, acting_user, fields: dict, now: datetime | None = None
     _apply_body(document, body, actor=acting_user, at=now, step="起草")
     document.process_instance = _start_flow(document, OUTGOING_FLOW, acting_user=acting_user, now=now, ip=ip)
     document.save()
+    sync_with_flow(document, document.process_instance, actor=acting_user)
     _event(document, Event.CREATED, actor=acting_user, at=now, summary=f"拟稿：{document.title}")
     search.index_document(document)
     record_event(
@@ -351,7 +358,7 @@ def _store_file(document, inspected, data: bytes, *, role: str, actor, at, order
     return DocumentFile.objects.create(
         document=document,
         role=role,
-        name=inspected.name,
+        name=inspected.display_name,
         kind=inspected.kind,
         mime_type=inspected.mime_type,
         size=inspected.size,
@@ -499,6 +506,7 @@ def do_register_incoming(
         )
     document.process_instance = _start_flow(document, INCOMING_FLOW, acting_user=acting_user, now=now, ip=ip)
     document.save()
+    sync_with_flow(document, document.process_instance, actor=acting_user)
     _event(
         document, Event.REGISTERED, actor=acting_user, at=now,
         summary=f"收文登记：{document.source_agency} {document.doc_number} {document.title}",

@@ -244,7 +244,8 @@ def someone_elses_flow(db) -> dict[str, int]:
         (record,) = do_circulate(instance, acting_user=secadmin, recipients=[auditor])
         Staff.objects.get(user=secadmin).roles.add(Role.objects.get(code="clerk"))
         document = do_create_outgoing(
-            acting_user=secadmin, fields={"title": "他人的公文", "doc_type": "通知", "body_html": "<p>正文</p>"}
+            acting_user=secadmin,
+            fields={"title": "他人的公文", "doc_type": "通知", "body_html": "<p>正文</p>"},
         )
         return {
             "tasks": instance.tasks.get().pk,
@@ -261,7 +262,9 @@ def test_unit_hides_objects_from_a_colleague_who_is_no_party(
     import re
 
     real = re.sub(
-        r"/(tasks|instances|circulations|documents)/1/", lambda m: f"/{m[1]}/{someone_elses_flow[m[1]]}/", path
+        r"/(tasks|instances|circulations|documents)/1/",
+        lambda m: f"/{m[1]}/{someone_elses_flow[m[1]]}/",
+        path,
     )
     response = _call(siming_director, method, real)
     assert response.status_code == 404, (real, response.content)

@@ -39,13 +39,22 @@ def test_a_clerk_drafts_and_the_office_handles_it_to_issue(client_for):
     secretary, director = client_for("secretary"), client_for("director")
     document = _step(secretary, secretary.get(f"/api/documents/{document['id']}/").json(), "Task_Review")
     document = _step(director, document, "Task_SignOff", opinion="同意印发。")
-    for who, element in (("secretary", "Task_Recheck"), ("clerk", "Task_Register"), ("clerk2", "Task_Seal"), ("clerk", "Task_Dispatch")):
+    for who, element in (
+        ("secretary", "Task_Recheck"),
+        ("clerk", "Task_Register"),
+        ("clerk2", "Task_Seal"),
+        ("clerk", "Task_Dispatch"),
+    ):
         client = client_for(who)
         document = _step(client, client.get(f"/api/documents/{document['id']}/").json(), element)
     assert document["state"] == "done" and document["doc_number"].startswith("思政办〔")
     assert document["signer_name"] == "林建国"
     trail = [(row["source"], row["action"]) for row in document["trail"]]
-    assert ("document", "signed") in trail and ("flow", "complete") in trail and ("document", "numbered") in trail
+    assert (
+        ("document", "signed") in trail
+        and ("flow", "complete") in trail
+        and ("document", "numbered") in trail
+    )
     listed = clerk.get("/api/documents/?direction=outgoing").json()
     assert [d["id"] for d in listed["results"]] == [document["id"]]
 
@@ -62,7 +71,9 @@ def test_a_colleague_who_is_no_party_cannot_see_or_edit(client_for):
     document = client_for("clerk").post("/api/documents/outgoing/", NOTICE, format="json").json()
     auditor = client_for("auditor")
     assert auditor.get(f"/api/documents/{document['id']}/").status_code == 404
-    assert auditor.patch(f"/api/documents/{document['id']}/", {"title": "改"}, format="json").status_code == 404
+    assert (
+        auditor.patch(f"/api/documents/{document['id']}/", {"title": "改"}, format="json").status_code == 404
+    )
     assert auditor.get("/api/documents/").json()["results"] == []
     assert auditor.get("/api/documents/registers/outgoing/").status_code == 403
     # The office head sees the unit's documents (the registers are theirs).
@@ -75,7 +86,12 @@ def test_registering_incoming_with_files_and_the_register_export(client_for):
     upload.name = "检查方案.txt"
     response = clerk.post(
         "/api/documents/incoming/",
-        {"title": "关于开展燃气安全检查的通知", "source_agency": "厦门市应急管理局", "doc_number": "厦应急〔2026〕5号", "files": [upload]},
+        {
+            "title": "关于开展燃气安全检查的通知",
+            "source_agency": "厦门市应急管理局",
+            "doc_number": "厦应急〔2026〕5号",
+            "files": [upload],
+        },
         format="multipart",
     )
     assert response.status_code == 201, response.json()
@@ -83,7 +99,10 @@ def test_registering_incoming_with_files_and_the_register_export(client_for):
     assert document["incoming_number"].startswith("思政办收〔") and document["step"] == "初审"
     assert [f["name"] for f in document["files"]] == ["检查方案.txt"]
     download = clerk.get(f"/api/documents/{document['id']}/files/{document['files'][0]['id']}/")
-    assert download.status_code == 200 and b"".join(download.streaming_content).decode() == "检查方案：重点检查燃气管道。"
+    assert (
+        download.status_code == 200
+        and b"".join(download.streaming_content).decode() == "检查方案：重点检查燃气管道。"
+    )
     register = clerk.get("/api/documents/registers/incoming/").json()
     assert register["results"][0]["source_agency"] == "厦门市应急管理局"
     export = clerk.get("/api/documents/registers/incoming/export/")
@@ -98,7 +117,9 @@ def test_a_file_refused_by_content_leaves_nothing(client_for):
     fake = io.BytesIO(b"MZ\x90\x00 not really a pdf")
     fake.name = "通知.pdf"
     response = clerk.post(
-        "/api/documents/incoming/", {"title": "带病毒的来文", "source_agency": "某单位", "files": [fake]}, format="multipart"
+        "/api/documents/incoming/",
+        {"title": "带病毒的来文", "source_agency": "某单位", "files": [fake]},
+        format="multipart",
     )
     assert response.status_code == 400
     assert clerk.get("/api/documents/registers/incoming/").json()["count"] == 0
@@ -109,7 +130,11 @@ def test_search_finds_words_in_attachments_with_highlights_and_only_visible_ones
     document = clerk.post("/api/documents/outgoing/", NOTICE, format="json").json()
     upload = io.BytesIO("附件：雪松计划实施细则。".encode())
     upload.name = "细则.txt"
-    response = clerk.post(f"/api/documents/{document['id']}/files/", {"role": "attachment", "files": [upload]}, format="multipart")
+    response = clerk.post(
+        f"/api/documents/{document['id']}/files/",
+        {"role": "attachment", "files": [upload]},
+        format="multipart",
+    )
     assert response.status_code == 201, response.json()
     found = clerk.get("/api/documents/search/?q=雪松计划").json()
     assert [r["id"] for r in found["results"]] == [document["id"]]

@@ -38,14 +38,23 @@ def test_it_is_handled_to_the_end_and_archived_by_its_last_step(people, cast):
     complete(document, "Task_Check", people)
     complete(document, "Task_Propose", people, opinion="拟请秘书科牵头办理。")
     with pytest.raises(ActionError) as refused:  # urgent: a deadline is required (条例第二十五条)
-        complete(document, "Task_Instruct", people, data={"lead_department": cast.secretariat.pk, "readers": ["deputy"]})
+        complete(
+            document,
+            "Task_Instruct",
+            people,
+            data={"lead_department": cast.secretariat.pk, "readers": ["deputy"]},
+        )
     assert refused.value.field == "deadline"
     complete(
         document,
         "Task_Instruct",
         people,
         opinion="请秘书科牵头落实。",
-        data={"lead_department": cast.secretariat.pk, "deadline": "2026-12-05", "readers": ["deputy", "director"]},
+        data={
+            "lead_department": cast.secretariat.pk,
+            "deadline": "2026-12-05",
+            "readers": ["deputy", "director"],
+        },
     )
     assert document.lead_department == cast.secretariat and str(document.deadline) == "2026-12-05"
     handle = open_task(document, "Task_Handle")

@@ -42,12 +42,25 @@ def _in_own_connection(fn):
 
 @pytest.fixture
 def committed_rule():
-    content = {"purpose": "outgoing", "pattern": "{机关代字}〔{年}〕{序号}号", "agency_abbr": "并发", "reset": "yearly", "start": 1}
+    content = {
+        "purpose": "outgoing",
+        "pattern": "{机关代字}〔{年}〕{序号}号",
+        "agency_abbr": "并发",
+        "reset": "yearly",
+        "start": 1,
+    }
     _in_own_connection(
-        lambda: UnitTemplate.objects.create(kind="numbering", code=RULE, name="并发测试", content_json=content, checksum="-")
+        lambda: UnitTemplate.objects.create(
+            kind="numbering", code=RULE, name="并发测试", content_json=content, checksum="-"
+        )
     )
     yield
-    _in_own_connection(lambda: (NumberCounter.objects.filter(rule=RULE).delete(), UnitTemplate.objects.filter(code=RULE).delete()))
+    _in_own_connection(
+        lambda: (
+            NumberCounter.objects.filter(rule=RULE).delete(),
+            UnitTemplate.objects.filter(code=RULE).delete(),
+        )
+    )
 
 
 def _run(workers: int, body) -> list:
@@ -93,4 +106,6 @@ def test_rolled_back_allocations_leave_no_gap(committed_rule):
             return None
 
     texts = [t for t in _run(40, allocate) if t]
-    assert sorted(texts, key=lambda t: int(t.split("〕")[1][:-1])) == [f"并发〔2027〕{n}号" for n in range(1, 31)]
+    assert sorted(texts, key=lambda t: int(t.split("〕")[1][:-1])) == [
+        f"并发〔2027〕{n}号" for n in range(1, 31)
+    ]
