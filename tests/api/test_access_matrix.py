@@ -231,12 +231,11 @@ def someone_elses_flow(db) -> dict[str, int]:
     from django.db import transaction
     from django_tenants.utils import schema_context
 
+    from oa.directory.models import Role, Staff
+    from oa.documents.actions import do_create_outgoing
     from oa.workflow.actions import do_circulate, do_start_process
     from tests.conftest import user_in
     from tests.oa.workflow.cast import deploy
-
-    from oa.directory.models import Role, Staff
-    from oa.documents.actions import do_create_outgoing
 
     secadmin, auditor = user_in(SIMING, "secadmin"), user_in(SIMING, "auditor")
     with schema_context(SIMING), transaction.atomic():

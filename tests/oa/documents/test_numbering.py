@@ -72,7 +72,7 @@ def _run(workers: int, body) -> list:
             with schema_context(SIMING):
                 barrier.wait(timeout=30)
                 results.append(body(i))
-        except Exception as error:  # noqa: BLE001 (reported below)
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
