@@ -139,7 +139,9 @@ def open_zip(data: bytes, limits: ZipLimits) -> zipfile.ZipFile:
             raise ContentRefused(FileErrorCode.UNSAFE_ARCHIVE, "内含符号链接")
         if info.flag_bits & 0x41:  # bit 0: encrypted, bit 6: strong encryption
             raise ContentRefused(FileErrorCode.ENCRYPTED, "已加密，请去除密码后上传")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        # Bit 5 (patched data) and bit 13 (masked headers) are PKWARE extensions no Office or
+        # OFD writer uses, and zipfile cannot read them.
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x2020:
             raise _corrupt("使用了不支持的压缩方式")
         declared_total += info.file_size
         if info.file_size > _MEMBER_RATIO_FLOOR and info.file_size > limits.max_member_ratio * max(

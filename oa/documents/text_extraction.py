@@ -243,7 +243,11 @@ def _pdf(data: bytes, sink: _TextSink) -> None:
         document = pypdfium2.PdfDocument(data)
         try:
             for index in range(len(document)):
-                page = document[index]
+                try:
+                    page = document[index]
+                except pypdfium2.PdfiumError:
+                    logger.info("PDF page %d cannot be loaded; its text is left out", index + 1)
+                    continue
                 try:
                     text_page = page.get_textpage()
                     try:

@@ -343,3 +343,38 @@ def workbook_stream(*, encrypted: bool = False) -> bytes:
     if encrypted:
         records += struct.pack("<HH", 0x002F, 6) + b"\x00" * 6
     return records + struct.pack("<HH", 0x000A, 0)
+
+
+# ---- damage -----------------------------------------------------------------------------------
+
+
+def damaged(seed: int, count: int):
+    """`count` copies of the samples above with a few bytes changed, cut or inserted: what a
+    bad disk, a truncated transfer or a careless fuzzer makes of them."""
+    import random
+
+    originals = [
+        docx(["通知", "正文"], table=[["甲", "乙"]]),
+        xlsx([["文号"], ["厦府〔2026〕1号"]]),
+        pptx([["汇报"]]),
+        ofd([["厦门市人民政府", "通知"]]),
+        pdf(["厦门市人民政府文件"]),
+        png(),
+        jpeg(),
+        ole({"WordDocument": word_fib()}),
+        ole({"Workbook": workbook_stream()}),
+        "纯文本".encode(),
+    ]
+    rng = random.Random(seed)
+    for _ in range(count):
+        data = bytearray(rng.choice(originals))
+        for _ in range(rng.randint(1, 8)):
+            position = rng.randrange(len(data) or 1)
+            choice = rng.random()
+            if choice < 0.6 and position < len(data):
+                data[position] = rng.randrange(256)
+            elif choice < 0.8:
+                del data[position : position + rng.randint(1, 50)]
+            else:
+                data[position:position] = rng.randbytes(rng.randint(1, 20))
+        yield bytes(data)

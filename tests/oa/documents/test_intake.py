@@ -65,7 +65,7 @@ def test_it_accepts_each_kind_by_content(name, build, kind, purpose):
     assert inspected.kind == kind
     assert inspected.size == len(data)
     assert inspected.sha256 == hashlib.sha256(data).hexdigest()
-    assert inspected.display_name == name
+    assert inspected.display_name == inspected.name == name
     assert inspected.data == data
     assert inspected.mime_type.startswith(("application/", "text/plain", "image/"))
 
@@ -616,3 +616,16 @@ def test_the_field_can_be_named_by_the_caller():
         inspect_upload("a.pdf", b"", purpose="attachment", field="attachments[2]")
 
     assert caught.value.field == "attachments[2]"
+
+
+def test_damaged_files_are_accepted_or_refused_with_a_code_never_an_exception():
+    outcomes = set()
+    for data in samples.damaged(seed=2026, count=1500):
+        try:
+            inspect_upload("损坏", data, purpose="attachment")
+            outcomes.add("accepted")
+        except FileRefused as error:
+            outcomes.add(error.code)
+
+    # Damage of every sort was met, so the run was not all one easy path.
+    assert {"accepted", FileErrorCode.CORRUPT_FILE, FileErrorCode.UNSUPPORTED_TYPE} <= outcomes

@@ -181,3 +181,20 @@ def test_an_unreadable_pdf_gives_nothing():
     bad = unchecked(FileKind.PDF, b"%PDF-1.7 broken")
 
     assert extract_text(bad, bad.data) == ""
+
+
+def test_damaged_files_that_pass_intake_are_read_without_errors(caplog):
+    from oa.documents.errors import FileRefused
+
+    read = 0
+    with caplog.at_level(logging.WARNING, logger="oa.documents.text_extraction"):
+        for data in samples.damaged(seed=7, count=1500):
+            try:
+                inspected = inspect_upload("损坏", data, purpose="attachment")
+            except FileRefused:
+                continue
+            assert isinstance(extract_text(inspected, inspected.data), str)
+            read += 1
+
+    assert read > 100
+    assert caplog.records == []
