@@ -683,8 +683,29 @@ def step_seal(document, *, task, acting_user, outcome, opinion, data, now) -> di
     document.sealed_by = acting_user
     document.updated_at = now
     document.save()
-    _event(document, Event.SEALED, actor=acting_user, at=now, summary="用印")
+    kept = _keep_rendered(document, actor=acting_user, at=now)
+    _event(document, Event.SEALED, actor=acting_user, at=now, summary="用印", file=kept.pk, sha256=kept.sha256)
     return None
+
+
+def _keep_rendered(document: Document, *, actor, at) -> DocumentFile:
+    """The sealed 版式文件: rendered once, kept, and from now on what is distributed."""
+    from oa.documents import pdf
+    from oa.documents.storage import store_bytes
+
+    data = pdf.render(document)
+    blob = store_bytes(data)
+    return DocumentFile.objects.create(
+        document=document,
+        role=DocumentFile.Role.RENDERED,
+        name=f"{document.doc_number or document.title}.pdf",
+        kind="pdf",
+        mime_type="application/pdf",
+        size=len(data),
+        sha256=blob.sha256,
+        uploaded_by=actor,
+        uploaded_at=at,
+    )
 
 
 def step_dispatch(document, *, task, acting_user, outcome, opinion, data, now) -> dict | None:
