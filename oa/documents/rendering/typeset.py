@@ -1,0 +1,143 @@
+"""Breaking styled text into lines on a character grid, with Chinese line-breaking rules.
+
+Every glyph advances by its width plus the grid's spacing, so full-width characters sit on the
+layout's 28 columns. A line that is not the last of its paragraph is justified to the full
+width, and no line starts with a closing mark (，。、）》”…) or ends with an opening one (（《“):
+the character before such a mark moves down with it (避头尾, the rule every Chinese typesetter
+applies).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+NO_LINE_START = frozenset("，。、；：？！）》」』】〕〗〉’”…—·%‰,.;:?!)]}>")
+NO_LINE_END = frozenset("（《「『【〔〖〈‘“([{<")
+_EPSILON = 0.01  # mm: what floating arithmetic may add to a full line of 28 characters
+
+
+@dataclass(frozen=True)
+class Glyph:
+    ch: str
+    style: Hashable  # whatever the drawing side needs to pick the font
+    width: float  # natural advance, mm
+    spacing: float = 0.0  # grid spacing after the glyph, mm
+
+
+@dataclass
+class Line:
+    glyphs: list[Glyph]
+    indent: float  # mm from the left edge of the 版心
+    extra: float = 0.0  # mm added after every glyph to justify the line
+
+    @property
+    def natural_width(self) -> float:
+        return sum(g.width + g.spacing for g in self.glyphs)
+
+    def segments(self) -> list[tuple[Hashable, str, float, float]]:
+        """(style, text, x, spacing) runs that can each be drawn with one text operation."""
+        out: list[tuple[Hashable, str, float, float]] = []
+        x = self.indent
+        for glyph in self.glyphs:
+            spacing = glyph.spacing + self.extra
+            if out and out[-1][0] == glyph.style and abs(out[-1][3] - spacing) < 1e-9:
+                style, text, start, _ = out[-1]
+                out[-1] = (style, text + glyph.ch, start, spacing)
+            else:
+                out.append((glyph.style, glyph.ch, x, spacing))
+            x += glyph.width + spacing
+        return out
+
+
+def _tokens(glyphs: Sequence[Glyph]) -> list[list[Glyph]]:
+    """Unbreakable units: one CJK character, or a run of Latin letters/digits (2026, 3.5%, URLs)."""
+    tokens: list[list[Glyph]] = []
+    for glyph in glyphs:
+        latin = glyph.ch.isascii() and not glyph.ch.isspace()
+        if latin and tokens and tokens[-1][-1].ch.isascii() and not tokens[-1][-1].ch.isspace():
+            tokens[-1].append(glyph)
+        else:
+            tokens.append([glyph])
+    return tokens
+
+
+def _width(token: Sequence[Glyph]) -> float:
+    return sum(g.width + g.spacing for g in token)
+
+
+def break_lines(
+    glyphs: Sequence[Glyph],
+    width: float,
+    *,
+    first_indent: float = 0.0,
+    rest_indent: float = 0.0,
+    justify: bool = True,
+    max_extra: float | None = None,
+) -> list[Line]:
+    """Lines of at most `width` mm (indent included); all but the last justified."""
+    tokens = _tokens(glyphs)
+    lines: list[Line] = []
+    current: list[list[Glyph]] = []
+    indent = first_indent
+
+    def room() -> float:
+        return width - indent
+
+    for token in tokens:
+        if not current and token[0].ch == " ":
+            continue  # a space does not start a line
+        used = sum(_width(t) for t in current)
+        if used + _width(token) <= room() + _EPSILON:
+            current.append(token)
+            continue
+        if not current:
+            # A Latin run longer than the line: break it anywhere.
+            current, token = _split_long(token, room())
+        carried: list[list[Glyph]] = []
+        if token[0].ch in NO_LINE_START:
+            # The closing mark takes the character before it to the next line.
+            while len(current) > 1 and (not carried or current[-1][-1].ch in NO_LINE_START):
+                carried.insert(0, current.pop())
+        while len(current) > 1 and current[-1][-1].ch in NO_LINE_END:
+            carried.insert(0, current.pop())
+        lines.append(Line([g for t in current for g in t], indent))
+        indent = rest_indent
+        current = [t for t in carried if not (t is carried[0] and t[0].ch == " ")] + [token]
+        while sum(_width(t) for t in current) > room() + _EPSILON:
+            if len(current) > 1:
+                lines.append(Line([g for t in current[:-1] for g in t], indent))
+                current = current[-1:]
+            else:
+                head, rest = _split_long(current[0], room())
+                lines.append(Line(head[0], indent))
+                current = [rest]
+    if current:
+        lines.append(Line([g for t in current for g in t], indent))
+    if justify:
+        for line in lines[:-1]:
+            _justify(line, width, max_extra)
+    return lines
+
+
+def _split_long(token: list[Glyph], room: float) -> tuple[list[list[Glyph]], list[Glyph]]:
+    used, cut = 0.0, 0
+    for glyph in token:
+        if used + glyph.width + glyph.spacing > room + _EPSILON and cut:
+            break
+        used += glyph.width + glyph.spacing
+        cut += 1
+    return [token[:cut]], token[cut:]
+
+
+def _justify(line: Line, width: float, max_extra: float | None) -> None:
+    trimmed = line.glyphs
+    while trimmed and trimmed[-1].ch == " ":
+        trimmed = trimmed[:-1]
+    line.glyphs = trimmed
+    if not trimmed:
+        return
+    slack = width - line.indent - line.natural_width
+    extra = slack / len(trimmed)
+    if slack > 0 and (max_extra is None or extra <= max_extra):
+        line.extra = extra
