@@ -37,7 +37,7 @@ from fpdf import FPDF
 from oa.documents.rendering.body import Paragraph, parse_body
 from oa.documents.rendering.content import DocumentContent
 from oa.documents.rendering.fonts import FontConfig, FontFace, size_pt
-from oa.documents.rendering.typeset import Glyph, Line, break_lines
+from oa.documents.rendering.typeset import Glyph, Line, balanced_breaks, break_lines
 
 # fpdf2 subsets fonts with fontTools, which warns about every table it drops from a subset (the
 # Arphic fonts' 'mort') and about padding quirks of some font files: noise in every render.
@@ -261,7 +261,7 @@ class _Renderer:
         self.printing = style(footer["printing"].get("font") or DEFAULT_FONTS["footer"])
         page_number = self.layout.get("page_number") or {}
         self.page_number = style(page_number.get("font") or DEFAULT_FONTS["page_number"])
-        self.watermark = style(DEFAULT_FONTS["watermark"], color="#9A9A9A") if self.content.draft else None
+        self.watermark = style(DEFAULT_FONTS["watermark"], color="#8C8C8C") if self.content.draft else None
 
     # ---- the whole document -----------------------------------------------------------------
 
@@ -372,17 +372,11 @@ class _Renderer:
     # ---- 标题, 正文, 附件说明 -------------------------------------------------------------------
 
     def _title_lines(self) -> list[Line]:
-        """Centred lines of the title, split evenly so the lines read as a trapezoid (§7.3.1)."""
+        """Centred lines of the title; a line break in the title is kept (§7.3.1)."""
         lines = []
         for part in self.content.title.splitlines() or [""]:
             glyphs = self.fonts.glyphs(part.strip(), self.title)
-            total = sum(g.width for g in glyphs)
-            count = max(1, math.ceil(total / self.grid.width - 1e-6))
-            target = total / count
-            # Break at the even share, but never past the 版心: the first lines take the remainder.
-            for line in break_lines(
-                glyphs, min(self.grid.width, target + self.title.size_mm * 0.99), justify=False
-            ):
+            for line in balanced_breaks(glyphs, self.grid.width, self.title.size_mm):
                 line.indent = (self.grid.width - line.natural_width) / 2
                 lines.append(line)
         return lines
@@ -505,6 +499,8 @@ class _Renderer:
             )
         printing = footer["printing"]
         agency = content.printing_agency or _fill(printing["agency"], content)
+        # "{机关名称}办公室" for an agency that is itself an 办公室 would say it twice.
+        agency = agency.replace("办公室办公室", "办公室")
         date = content.printing_date or content.issued_date
         printed = _fill(printing["date_format"], content, date) if date else ""
         agency_line = Line(self.fonts.glyphs(agency, self.printing), one)
@@ -602,7 +598,7 @@ class _Renderer:
         text = "草稿 DRAFT"
         width = self.fonts.width(text, style)
         centre = (PAGE_MM[0] / 2, PAGE_MM[1] / 2)
-        with pdf.local_context(fill_opacity=0.22), pdf.rotation(35, *centre):
+        with pdf.local_context(fill_opacity=0.3), pdf.rotation(35, *centre):
             self._text(centre[0] - width / 2, centre[1] + style.size_mm * 0.35, text, style)
 
 

@@ -9,6 +9,7 @@ applies).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
@@ -141,3 +142,87 @@ def _justify(line: Line, width: float, max_extra: float | None) -> None:
     extra = slack / len(trimmed)
     if slack > 0 and (max_extra is None or extra <= max_extra):
         line.extra = extra
+
+
+# Where a title may break (§7.3.1: 回行时，要做到词意完整，排列对称，长短适宜). Without a dictionary
+# the renderer knows the words that open or close a title's phrases; each bonus is in characters
+# of imbalance it is worth.
+_BREAK_BEFORE = {"关于": 8.0, "（": 12.0, "《": 6.0}
+_BREAK_AFTER = {
+    "）": 12.0,
+    "》": 6.0,
+    "关于": 3.0,
+    "年度": 3.0,
+    **dict.fromkeys(
+        (
+            "印发",
+            "转发",
+            "批转",
+            "开展",
+            "做好",
+            "加强",
+            "召开",
+            "举办",
+            "推进",
+            "实施",
+            "公布",
+            "表彰",
+            "同意",
+        ),
+        3.0,
+    ),
+}
+_UNIT_AFTER_DIGITS = frozenset("年月日号度届次期批")
+
+
+def balanced_breaks(glyphs: Sequence[Glyph], width: float, em: float) -> list[Line]:
+    """A title's lines: as few as fit, as even as possible, broken where the words allow."""
+    text = "".join(g.ch for g in glyphs)
+    widths = [0.0]
+    for glyph in glyphs:
+        widths.append(widths[-1] + glyph.width + glyph.spacing)
+    total = widths[-1]
+    if total <= width + _EPSILON or len(glyphs) < 2:
+        return [Line(list(glyphs), 0.0)]
+
+    def break_cost(i: int) -> float:
+        """What breaking before glyphs[i] costs, in characters."""
+        before, after = text[i - 1], text[i]
+        if after in NO_LINE_START or before in NO_LINE_END:
+            return math.inf
+        if before.isascii() and after.isascii() and not before.isspace() and not after.isspace():
+            return math.inf
+        if before.isdigit() and after in _UNIT_AFTER_DIGITS:
+            return 10.0
+        if text.count("《", 0, i) > text.count("》", 0, i):
+            return 0.0  # inside a 《book title》 its own brackets are no phrase boundary
+        bonus = max([b for word, b in _BREAK_BEFORE.items() if text.startswith(word, i)], default=0.0)
+        bonus = max([bonus, *(b for word, b in _BREAK_AFTER.items() if text.endswith(word, 0, i))])
+        return -bonus
+
+    for count in range(math.ceil(total / width - 1e-9), len(glyphs) + 1):
+        target = total / count
+        # best[k][i]: the cheapest way to set glyphs[:i] in k lines.
+        best = [[math.inf] * (len(glyphs) + 1) for _ in range(count + 1)]
+        choice = [[0] * (len(glyphs) + 1) for _ in range(count + 1)]
+        best[0][0] = 0.0
+        for k in range(1, count + 1):
+            for i in range(1, len(glyphs) + 1):
+                if k == count and i != len(glyphs):
+                    continue
+                for j in range(k - 1, i):
+                    line_width = widths[i] - widths[j]
+                    if best[k - 1][j] == math.inf or line_width > width + _EPSILON:
+                        continue
+                    cost = best[k - 1][j] + abs(line_width - target) / em
+                    if i < len(glyphs):
+                        cost += break_cost(i)
+                    if cost < best[k][i]:
+                        best[k][i], choice[k][i] = cost, j
+        if best[count][len(glyphs)] < math.inf:
+            cuts, i = [], len(glyphs)
+            for k in range(count, 0, -1):
+                cuts.append((choice[k][i], i))
+                i = choice[k][i]
+            return [Line(list(glyphs[a:b]), 0.0) for a, b in reversed(cuts)]
+    return [Line(list(glyphs), 0.0)]  # pragma: no cover - one glyph a line always fits

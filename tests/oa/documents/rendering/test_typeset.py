@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oa.documents.rendering.typeset import NO_LINE_END, NO_LINE_START, Glyph, break_lines
+from oa.documents.rendering.typeset import NO_LINE_END, NO_LINE_START, Glyph, balanced_breaks, break_lines
 
 CELL = 5.0  # mm: a full-width character and its spacing
 
@@ -52,3 +52,25 @@ def test_segments_group_glyphs_of_one_style_and_spacing():
     run = [Glyph("一", "heading", CELL), Glyph("、", "heading", CELL), Glyph("总", "text", CELL)]
     (line,) = break_lines(run, 10 * CELL, first_indent=2 * CELL)
     assert line.segments() == [("heading", "一、", 2 * CELL, 0.0), ("text", "总", 4 * CELL, 0.0)]
+
+
+def test_titles_break_evenly_where_the_words_allow():
+    em = 7.76  # 二号
+
+    def title(text: str) -> list[str]:
+        glyphs = [Glyph(ch, "t", em if not ch.isascii() else em * 0.55) for ch in text]
+        return texts(balanced_breaks(glyphs, 156, em))
+
+    assert title("关于做好2026年春节期间有关工作的通知") == ["关于做好2026年春节期间有关工作的通知"]
+    assert title("关于召开2027年度工作会议的通知（征求意见稿）") == [
+        "关于召开2027年度工作会议的通知",
+        "（征求意见稿）",
+    ]
+    assert title("厦门市思明区人民政府办公室关于开展2026年度全区安全生产大检查工作的通知") == [
+        "厦门市思明区人民政府办公室关于开展",
+        "2026年度全区安全生产大检查工作的通知",
+    ]
+    long = title("国务院办公厅关于印发全国深化“放管服”改革优化营商环境电视电话会议重点任务分工方案的通知")
+    assert len(long) == 3
+    assert all(sum(em if not ch.isascii() else em * 0.55 for ch in line) <= 156 for line in long)
+    assert not any(line[0] in NO_LINE_START for line in long)
