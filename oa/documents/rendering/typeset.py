@@ -9,6 +9,8 @@ applies).
 
 from __future__ import annotations
 
+import functools
+import logging
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -144,9 +146,8 @@ def _justify(line: Line, width: float, max_extra: float | None) -> None:
         line.extra = extra
 
 
-# Where a title may break (§7.3.1: 回行时，要做到词意完整，排列对称，长短适宜). Without a dictionary
-# the renderer knows the words that open or close a title's phrases; each bonus is in characters
-# of imbalance it is worth.
+# Where a title may break (§7.3.1: 回行时，要做到词意完整，排列对称，长短适宜): between words, and
+# best where a phrase of a title opens or closes; each bonus is in characters of imbalance.
 _BREAK_BEFORE = {"关于": 8.0, "（": 12.0, "《": 6.0}
 _BREAK_AFTER = {
     "）": 12.0,
@@ -175,8 +176,28 @@ _BREAK_AFTER = {
 _UNIT_AFTER_DIGITS = frozenset("年月日号度届次期批")
 
 
+_INSIDE_WORD = 6.0  # what breaking a word costs, in characters of imbalance
+
+
+@functools.cache
+def _segmenter():
+    import jieba  # a second to load its dictionary: only when a title needs breaking
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def word_boundaries(text: str) -> frozenset[int]:
+    """Offsets between the words of `text` (jieba's dictionary, no guessing of unknown words)."""
+    offsets, position = set(), 0
+    for word in _segmenter().cut(text, HMM=False):
+        position += len(word)
+        offsets.add(position)
+    return frozenset(offsets)
+
+
 def balanced_breaks(glyphs: Sequence[Glyph], width: float, em: float) -> list[Line]:
-    """A title's lines: as few as fit, as even as possible, broken where the words allow."""
+    """A title's lines: as few as fit, as even as possible, broken between words."""
     text = "".join(g.ch for g in glyphs)
     widths = [0.0]
     for glyph in glyphs:
@@ -184,6 +205,7 @@ def balanced_breaks(glyphs: Sequence[Glyph], width: float, em: float) -> list[Li
     total = widths[-1]
     if total <= width + _EPSILON or len(glyphs) < 2:
         return [Line(list(glyphs), 0.0)]
+    words = word_boundaries(text)
 
     def break_cost(i: int) -> float:
         """What breaking before glyphs[i] costs, in characters."""
@@ -194,11 +216,12 @@ def balanced_breaks(glyphs: Sequence[Glyph], width: float, em: float) -> list[Li
             return math.inf
         if before.isdigit() and after in _UNIT_AFTER_DIGITS:
             return 10.0
+        inside_word = 0.0 if i in words else _INSIDE_WORD
         if text.count("《", 0, i) > text.count("》", 0, i):
-            return 0.0  # inside a 《book title》 its own brackets are no phrase boundary
+            return inside_word  # inside a 《book title》 its own brackets are no phrase boundary
         bonus = max([b for word, b in _BREAK_BEFORE.items() if text.startswith(word, i)], default=0.0)
         bonus = max([bonus, *(b for word, b in _BREAK_AFTER.items() if text.endswith(word, 0, i))])
-        return -bonus
+        return inside_word - bonus
 
     for count in range(math.ceil(total / width - 1e-9), len(glyphs) + 1):
         target = total / count
