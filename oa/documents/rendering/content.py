@@ -22,6 +22,9 @@ class DocumentContent:
     urgency: str = ""  # 紧急程度: 特急 / 加急
     agency_mark: str = ""  # 发文机关标志; empty: the layout's text ("{机关名称}文件")
     agency_short_name: str = ""  # fills "{机关简称}"; empty: agency_name
+    joint_agencies: Sequence[
+        str
+    ] = ()  # 联合行文: the agencies' names, the lead one first; empty: the layout's
     doc_number: str = ""  # 发文字号, e.g. "思政办〔2026〕3号"; empty while a draft
     signer: str | Sequence[str] = ""  # 签发人 (上行文): one name or several
     addressees: str = ""  # 主送机关, e.g. "各街道办事处，区直各单位"

@@ -282,11 +282,9 @@ class _Renderer:
         for paragraph in parse_body(content.body_html):
             for line in self._paragraph_lines(paragraph):
                 flow.put(line, body=True)
-        if content.attachments:
-            flow.skip(1)
-            for line in self._attachment_lines():
-                flow.put(line)
-        self._closing(flow)
+        # 附件说明 one empty line under the body; it travels with the signature block.
+        attachments = self._attachment_lines() if content.attachments else []
+        self._closing(flow, attachments)
         self._footer(flow)
         for number, page in enumerate(pages, start=1):
             self._draw_page(page, number)
@@ -307,14 +305,8 @@ class _Renderer:
             if value and (header.get(key) or {}).get("show", True):
                 page.lines.append((line, Line(self.fonts.glyphs(value, style), 0.0)))
                 line += 1
-        mark = header["agency_mark"]
-        mark_text = content.agency_mark or _fill(mark["text"], content)
-        mark_top = grid.top + mark.get("top_mm", 35)
-        mark_width = self.fonts.width(mark_text, self.mark)
-        # A long agency name is narrowed to the 版心, never wrapped (the mark is one line).
-        stretch = min(1.0, grid.width / mark_width) if mark_width else 1.0
-        self._first_page_ops.append(("mark", mark_text, mark_top, stretch, mark_width * stretch))
-        mark_bottom = mark_top + self.mark.size_mm
+        mark_top = grid.top + header["agency_mark"].get("top_mm", 35)
+        mark_bottom = self._place_mark(mark_top)
 
         number = header.get("doc_number") or {}
         gap = number.get("gap_lines", 2)
@@ -331,14 +323,50 @@ class _Renderer:
         # 标题: 红色分隔线下空二行 (§7.3.1).
         return math.ceil((rule_y - grid.top) / grid.pitch - 1e-6) + 2
 
+    def _place_mark(self, top: float) -> float:
+        """Places the 发文机关标志 and returns its bottom edge.
+
+        One agency: its mark on one line, narrowed to the 版心 if too long (never wrapped). Joint
+        agencies (联合行文, §7.2.4): their names stacked, the lead agency first, each spread to the
+        longest; "文件" right of them, centred on the stack.
+        """
+        content, grid, style = self.content, self.grid, self.mark
+        mark = self.layout["header"]["agency_mark"]
+        text = content.agency_mark or _fill(mark["text"], content)
+        joint = [_fill(n, content) for n in (content.joint_agencies or mark.get("joint_agencies") or [])]
+        joint = [n.strip() for n in joint if n.strip()]
+        if not joint:
+            width = self.fonts.width(text, style)
+            stretch = min(1.0, grid.width / width) if width else 1.0
+            self._first_page_ops.append(("mark", text, (grid.width - width * stretch) / 2, top, stretch, 0.0))
+            return top + style.size_mm
+        suffix = "文件" if text.endswith("文件") else ""
+        names_width = max(self.fonts.width(n, style) for n in joint)
+        gap = style.size_mm / 2 if suffix else 0.0
+        total = names_width + gap + self.fonts.width(suffix, style)
+        stretch = min(1.0, grid.width / total)
+        left = (grid.width - total * stretch) / 2
+        pitch = style.size_mm * 1.25
+        for index, name in enumerate(joint):
+            # 分散对齐: every name as wide as the longest.
+            slack = names_width - self.fonts.width(name, style)
+            spacing = slack / (len(name) - 1) if len(name) > 1 else 0.0
+            self._first_page_ops.append(("mark", name, left, top + index * pitch, stretch, spacing))
+        stack_height = (len(joint) - 1) * pitch + style.size_mm
+        if suffix:
+            x = left + (names_width + gap) * stretch
+            self._first_page_ops.append(
+                ("mark", suffix, x, top + (stack_height - style.size_mm) / 2, stretch, 0.0)
+            )
+        return top + stack_height
+
     def _draw_header(self) -> None:
         grid, pdf = self.grid, self.pdf
         for op in self._first_page_ops:
             if op[0] == "mark":
-                _, text, top, stretch, width = op
-                x = grid.left + (grid.width - width) / 2
+                _, text, x, top, stretch, spacing = op
                 baseline = top + self.mark.ascent * self.mark.size_mm
-                self._text(x, baseline, text, self.mark, stretch=stretch)
+                self._text(grid.left + x, baseline, text, self.mark, stretch=stretch, spacing=spacing)
             elif op[0] == "number":
                 _, text, top, rows = op
                 style = self.doc_number
@@ -428,7 +456,7 @@ class _Renderer:
 
     # ---- 署名, 成文日期, 印章, 附注 ---------------------------------------------------------------
 
-    def _closing(self, flow: _Flow) -> None:
+    def _closing(self, flow: _Flow, attachments: list[Line]) -> None:
         content, grid = self.content, self.grid
         signature = (content.signature_agency or content.agency_name).strip()
         date = format_date(content.issued_date) if content.issued_date else ""
@@ -459,8 +487,13 @@ class _Renderer:
                 sig_x = date_x - 2 * grid.char
             blank = 1
             seal_lines = 0
-        needed = blank + 2 + max(len(note_lines), seal_lines)
+        lead = 1 + len(attachments) if attachments else 0
+        needed = lead + blank + 2 + max(len(note_lines), seal_lines)
         flow.keep_with_previous(needed, carry=2)
+        if attachments:
+            flow.skip(1)
+            for line in attachments:
+                flow.put(line)
         flow.skip(blank)
         sig_line = Line(self.fonts.glyphs(signature, self.text, self.spacing), sig_x)
         date_line = Line(self.fonts.glyphs(date, self.text, self.spacing), date_x)
@@ -636,10 +669,10 @@ class _Flow:
         """Start a page if `needed` lines don't fit, taking the last `carry` body lines along.
 
         The signature must not stand alone on a page (§7.3.5.4), so the end of the body moves
-        with it, and with it whatever followed that body (the 附件说明).
+        with it (and the 附件说明, placed after this call).
         """
-        if self.cursor + needed <= self.lines:
-            return
+        if self.cursor + needed <= self.lines or needed > self.lines:
+            return  # it fits; or nothing could make it fit on one page
         page_number = len(self.pages) - 1
         page = self.pages[-1]
         own = [i for p, i in self.body_lines if p == page_number]
@@ -647,11 +680,8 @@ class _Flow:
         moved = page.lines[start:]
         del page.lines[start:]
         self._new_page()
-        for index, (old_index, line) in enumerate(moved):
-            # Keep the empty lines between what moves (the one before the 附件说明).
-            gap = old_index - moved[index - 1][0] - 1 if index else 0
-            self.cursor += gap
-            self.put(line)
+        for _, line in moved:
+            self.put(line, body=True)
 
     def footer(self, rows: int) -> None:
         """The 版记 takes the last `rows` grid lines of the last page, or of a new one."""

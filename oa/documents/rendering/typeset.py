@@ -79,58 +79,57 @@ def break_lines(
     max_extra: float | None = None,
 ) -> list[Line]:
     """Lines of at most `width` mm (indent included); all but the last justified."""
-    tokens = _tokens(glyphs)
     lines: list[Line] = []
     current: list[list[Glyph]] = []
     indent = first_indent
 
-    def room() -> float:
-        return width - indent
+    def flush() -> None:
+        nonlocal current, indent
+        lines.append(Line([g for t in current for g in t], indent))
+        current, indent = [], rest_indent
 
-    for token in tokens:
-        if not current and token[0].ch == " ":
-            continue  # a space does not start a line
-        used = sum(_width(t) for t in current)
-        if used + _width(token) <= room() + _EPSILON:
-            current.append(token)
-            continue
-        if not current:
-            # A Latin run longer than the line: break it anywhere.
-            current, token = _split_long(token, room())
-        carried: list[list[Glyph]] = []
-        if token[0].ch in NO_LINE_START:
-            # The closing mark takes the character before it to the next line.
-            while len(current) > 1 and (not carried or current[-1][-1].ch in NO_LINE_START):
+    for token in _tokens(glyphs):
+        while token:
+            if not current and token[0].ch == " ":
+                break  # a space does not start a line
+            room = width - indent - sum(_width(t) for t in current)
+            if _width(token) <= room + _EPSILON:
+                current.append(token)
+                break
+            if not current or _width(token) > width - rest_indent + _EPSILON:
+                # A run no line can hold (a URL) fills this line and goes on in the next.
+                head, token = _split(token, room)
+                if head or not current:
+                    current.append(head or token[:1])
+                    token = token if head else token[1:]
+                flush()
+                continue
+            carried: list[list[Glyph]] = []
+            if token[0].ch in NO_LINE_START:
+                # The closing mark takes the character before it to the next line.
+                while len(current) > 1 and (not carried or current[-1][-1].ch in NO_LINE_START):
+                    carried.insert(0, current.pop())
+            while len(current) > 1 and current[-1][-1].ch in NO_LINE_END:
                 carried.insert(0, current.pop())
-        while len(current) > 1 and current[-1][-1].ch in NO_LINE_END:
-            carried.insert(0, current.pop())
-        lines.append(Line([g for t in current for g in t], indent))
-        indent = rest_indent
-        current = [t for t in carried if not (t is carried[0] and t[0].ch == " ")] + [token]
-        while sum(_width(t) for t in current) > room() + _EPSILON:
-            if len(current) > 1:
-                lines.append(Line([g for t in current[:-1] for g in t], indent))
-                current = current[-1:]
-            else:
-                head, rest = _split_long(current[0], room())
-                lines.append(Line(head[0], indent))
-                current = [rest]
+            flush()
+            current = carried[1:] if carried and carried[0][0].ch == " " else carried
     if current:
-        lines.append(Line([g for t in current for g in t], indent))
+        flush()
     if justify:
         for line in lines[:-1]:
             _justify(line, width, max_extra)
     return lines
 
 
-def _split_long(token: list[Glyph], room: float) -> tuple[list[list[Glyph]], list[Glyph]]:
+def _split(token: list[Glyph], room: float) -> tuple[list[Glyph], list[Glyph]]:
+    """The glyphs of `token` that fit in `room`, and the rest."""
     used, cut = 0.0, 0
     for glyph in token:
-        if used + glyph.width + glyph.spacing > room + _EPSILON and cut:
+        if used + glyph.width + glyph.spacing > room + _EPSILON:
             break
         used += glyph.width + glyph.spacing
         cut += 1
-    return [token[:cut]], token[cut:]
+    return token[:cut], token[cut:]
 
 
 def _justify(line: Line, width: float, max_extra: float | None) -> None:

@@ -363,3 +363,26 @@ def test_the_header_elements_go_top_left_in_order(notice, builtin_layout):
 
 def test_same_input_same_bytes(notice, builtin_layout, notice_pdf):
     assert render_pdf(notice, builtin_layout) == notice_pdf
+
+
+def test_joint_agencies_stack_their_names_with_the_word_file_beside_them(notice, builtin_layout):
+    g = geometry(builtin_layout)
+    joint = dataclasses.replace(
+        notice,
+        joint_agencies=["厦门市思明区人民政府办公室", "厦门市公安局思明分局", "厦门市思明区市场监督管理局"],
+    )
+    pdf = render_pdf(joint, builtin_layout)
+    lines = [line.strip() for line in extract_text(pdf)[0].splitlines()]
+    assert lines[:4] == [
+        "厦门市思明区人民政府办公室",
+        "厦门市公安局思明分局",
+        "厦门市思明区市场监督管理局",
+        "文件",
+    ]
+    pixels = page(pdf, 1)
+    red = pixels.red()
+    (rule,) = full_width_rules(pixels, red, g)
+    # Three lines of 小初 at 1.25 spacing push the number and the rule down by two of them.
+    assert abs((rule[0] + rule[1]) / 2 - (g.rule_y + 2 * 1.25 * XIAOCHU_MM)) < 1.5
+    names = pixels.bands(pixels.rows(red, g.left, g.centre_x), top_mm=g.mark_top - 1, bottom_mm=rule[0] - 1)
+    assert len(names) == 3

@@ -46,6 +46,9 @@ def test_numbers_and_latin_words_are_not_split():
 def test_a_latin_run_longer_than_the_line_is_broken_anyway():
     lines = break_lines(glyphs("x" * 50), 10 * CELL)
     assert texts(lines) == ["x" * 20, "x" * 20, "x" * 10]
+    # It starts right after the words before it, not on a line of its own.
+    lines = break_lines(glyphs("详见" + "x" * 50 + "网页。"), 10 * CELL, first_indent=2 * CELL)
+    assert texts(lines) == ["详见" + "x" * 12, "x" * 20, "x" * 18 + "网", "页。"]
 
 
 def test_segments_group_glyphs_of_one_style_and_spacing():
