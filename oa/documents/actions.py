@@ -684,7 +684,9 @@ def step_seal(document, *, task, acting_user, outcome, opinion, data, now) -> di
     document.updated_at = now
     document.save()
     kept = _keep_rendered(document, actor=acting_user, at=now)
-    _event(document, Event.SEALED, actor=acting_user, at=now, summary="用印", file=kept.pk, sha256=kept.sha256)
+    _event(
+        document, Event.SEALED, actor=acting_user, at=now, summary="用印", file=kept.pk, sha256=kept.sha256
+    )
     return None
 
 

@@ -87,5 +87,7 @@ def render(document: Document) -> bytes:
 
 def kept_pdf(document: Document) -> DocumentFile | None:
     return (
-        document.files.filter(role=DocumentFile.Role.RENDERED, removed_at__isnull=True).order_by("-id").first()
+        document.files.filter(role=DocumentFile.Role.RENDERED, removed_at__isnull=True)
+        .order_by("-id")
+        .first()
     )
