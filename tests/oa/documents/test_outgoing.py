@@ -217,3 +217,21 @@ def test_a_number_already_held_by_another_document_is_refused_at_allocation(peop
     assert refused.value.code == ErrorCode.NUMBER_COLLISION
     document.refresh_from_db()
     assert document.doc_number == "" and document.step == "编号登记"
+
+
+def test_a_body_drafted_in_word_is_uploaded_and_printed(people):
+    from oa.documents.pdf import render
+    from oa.documents.rendering.raster import extract_text
+    from tests.oa.documents.samples import docx
+
+    document = draft(people, body_html="")
+    actions.do_add_files(
+        document,
+        acting_user=people["clerk"],
+        files=[("正文.docx", docx(["一、总体要求", "请各单位认真落实雪松计划。"]))],
+        role="body",
+    )
+    document.refresh_from_db()
+    assert document.body_file.name == "正文.docx" and document.body_versions.count() == 1
+    complete(document, "Task_Draft", people)  # a body file is a body
+    assert "雪松计划" in "".join(extract_text(render(document)))
