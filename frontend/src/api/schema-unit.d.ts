@@ -720,6 +720,12 @@ export interface components {
          * @enum {string}
          */
         AccountKindEnum: "provider" | "unit";
+        AddSignerInputRequest: {
+            /** @description The staff member (Staff id) who must also sign. */
+            staff: number;
+            /** @default  */
+            opinion: string;
+        };
         Allowed: {
             actions: components["schemas"]["TaskActionEnum"][];
             outcomes: string[];
@@ -780,6 +786,16 @@ export interface components {
             created_at?: string;
             /** Format: date-time */
             read_at?: string | null;
+        };
+        CompleteInputRequest: {
+            /** @description One of the task's allowed.outcomes. */
+            outcome: string;
+            /** @default  */
+            opinion: string;
+            /** @description The step's form fields. */
+            data?: {
+                [key: string]: unknown;
+            };
         };
         Conflict: {
             /** @description JSON pointer; or a BPMN element id, id@attribute, id#content, id/parent */
@@ -1096,6 +1112,12 @@ export interface components {
             /** @default  */
             note: string;
         };
+        ReturnInputRequest: {
+            /** @description The BPMN id of one of the task's allowed.return_targets. */
+            to_element: string;
+            /** @description The reason, shown to whoever gets it back. */
+            opinion: string;
+        };
         ReturnTarget: {
             element_id: string;
             name: string;
@@ -1303,6 +1325,12 @@ export interface components {
          * @enum {string}
          */
         TrailActionEnum: "start" | "complete" | "return" | "withdraw" | "transfer" | "add_signer" | "remind" | "auto_remind" | "overdue" | "timer" | "circulate" | "read" | "end" | "cancel";
+        TransferInputRequest: {
+            /** @description The staff member (Staff id) who takes the task over. */
+            to_staff: number;
+            /** @default  */
+            opinion: string;
+        };
         UnitTemplate: {
             readonly id: number;
             kind: components["schemas"]["TemplateKindEnum"];
@@ -1370,6 +1398,10 @@ export interface components {
          * @enum {string}
          */
         UrgencyEnum: "normal" | "urgent" | "very_urgent";
+        WithdrawInputRequest: {
+            /** @default  */
+            reason: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2481,11 +2513,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["RemindInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
-                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+                "application/json": components["schemas"]["AddSignerInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AddSignerInputRequest"];
+                "multipart/form-data": components["schemas"]["AddSignerInputRequest"];
             };
         };
         responses: {
@@ -2508,11 +2540,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["RemindInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
-                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+                "application/json": components["schemas"]["CompleteInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CompleteInputRequest"];
+                "multipart/form-data": components["schemas"]["CompleteInputRequest"];
             };
         };
         responses: {
@@ -2562,11 +2594,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["RemindInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
-                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+                "application/json": components["schemas"]["ReturnInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReturnInputRequest"];
+                "multipart/form-data": components["schemas"]["ReturnInputRequest"];
             };
         };
         responses: {
@@ -2589,11 +2621,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["RemindInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
-                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+                "application/json": components["schemas"]["TransferInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TransferInputRequest"];
+                "multipart/form-data": components["schemas"]["TransferInputRequest"];
             };
         };
         responses: {
@@ -2618,9 +2650,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["RemindInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
-                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+                "application/json": components["schemas"]["WithdrawInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WithdrawInputRequest"];
+                "multipart/form-data": components["schemas"]["WithdrawInputRequest"];
             };
         };
         responses: {
