@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
@@ -72,18 +72,19 @@ def leave_unit(live_platform, django_db_blocker):
     console_api(live_platform, "provider", PASSWORD)(
         "DELETE", f"/api/units/{CODE}/", {"confirm": CODE}, ok=(204, 404)
     )
-    # Published versions are immutable (a trigger refuses DELETE) except in maintenance mode.
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
+    # Published versions are immutable (a trigger refuses DELETE) except in maintenance mode,
+    # set for this transaction only.
+    with django_db_blocker.unblock():
         connection.set_schema_to_public()
-        for kit, versions in kits_before.items():
-            kit.versions.remove(*kit.versions.filter(template=leave))
-            kit.versions.add(*versions)
-        cursor.execute("SET oa.templates_maintenance = 'on'")
-        cursor.execute(
-            "DELETE FROM templates_lib_templateversion WHERE template_id = %s AND number > %s",
-            [leave.pk, versions_before],
-        )
-        cursor.execute("RESET oa.templates_maintenance")
+        with transaction.atomic(), connection.cursor() as cursor:
+            for kit, versions in kits_before.items():
+                kit.versions.remove(*kit.versions.filter(template=leave))
+                kit.versions.add(*versions)
+            cursor.execute("SET LOCAL oa.templates_maintenance = 'on'")
+            cursor.execute(
+                "DELETE FROM templates_lib_templateversion WHERE template_id = %s AND number > %s",
+                [leave.pk, versions_before],
+            )
 
 
 @pytest.fixture
