@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 _SAFE_SCHEMA = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+_STORAGE = {"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
 _lock = threading.Lock()
 _cache: dict[str, SchemaBlueprint] = {}
 
@@ -109,7 +110,8 @@ def read_blueprint(cursor, template: str) -> SchemaBlueprint:
         """
         SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
                a.attgenerated, pg_get_expr(d.adbin, d.adrelid),
-               CASE WHEN a.attcollation <> t.typcollation THEN co.collname END
+               CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
+               CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END
         FROM pg_attribute a
         JOIN pg_class c ON c.oid = a.attrelid
         JOIN pg_type t ON t.oid = a.atttypid
@@ -122,7 +124,14 @@ def read_blueprint(cursor, template: str) -> SchemaBlueprint:
     )
     columns: dict[int, list[str]] = {}
     identity: list[tuple[str, str]] = []
-    for relid, col, typ, notnull, ident, generated, default, collation in cursor.fetchall():
+    # A column's storage set by a migration (ALTER COLUMN ... SET STORAGE, e.g. the documents'
+    # search vector kept inline) is part of the structure too.
+    storage: list[str] = []
+    for relid, col, typ, notnull, ident, generated, default, collation, stored in cursor.fetchall():
+        if stored:
+            storage.append(
+                f'ALTER TABLE {{{{schema}}}}."{names[relid]}" ALTER COLUMN "{col}" SET STORAGE {_STORAGE[stored]}'
+            )
         parts = [f'"{col}" {typ}']
         if collation:
             parts.append(f'COLLATE "{collation}"')
@@ -140,6 +149,7 @@ def read_blueprint(cursor, template: str) -> SchemaBlueprint:
         columns.setdefault(relid, []).append(" ".join(parts))
     for oid, name in tables:
         pre_data.append(f'CREATE TABLE {{{{schema}}}}."{name}" ({", ".join(columns.get(oid, []))})')
+    pre_data += storage
 
     # Constraints: keys and checks first, then foreign keys (which need the keys).
     cursor.execute(

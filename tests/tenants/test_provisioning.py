@@ -204,3 +204,28 @@ def test_a_provider_account_is_created_from_the_command_line(db, monkeypatch, ca
         call_command(
             "create_provider_account", username="ops2", display_name="x", password_env="NEW_PROVIDER_PASSWORD"
         )
+
+
+def column_storage(schema: str) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname, a.attname, a.attstorage
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = %s AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY 1, 2
+            """,
+            [schema],
+        )
+        return cursor.fetchall()
+
+
+def test_a_cloned_unit_keeps_the_column_storage_its_migrations_set(db):
+    from django.conf import settings
+
+    # given the template, where a migration keeps the documents' search vector inline
+    template = column_storage(settings.OA_TEMPLATE_SCHEMA)
+    assert ("documents_document", "search_vector", "m") in template
+    # then a unit cloned from it has the same storage for every column
+    assert column_storage("siming") == template
