@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.documents import serializers as s
+from api.documents.pagination import DocumentPagination
 from api.permissions import IsUnitMember, client_ip, unit_permission
 from oa.directory.queries import has_permission
 from oa.documents import actions, exports, queries
@@ -83,6 +84,7 @@ class DocumentListView(generics.ListAPIView):
     """The documents I may see (公文列表), newest first, with filters."""
 
     permission_classes = [IsUnitMember]
+    pagination_class = DocumentPagination
     serializer_class = s.DocumentListItemSerializer
 
     @extend_schema(parameters=LIST_PARAMETERS)
@@ -234,6 +236,7 @@ class RegisterView(generics.ListAPIView):
 
     permission_classes = [IsUnitMember]
     serializer_class = s.DocumentListItemSerializer
+    pagination_class = DocumentPagination
 
     @extend_schema(parameters=LIST_PARAMETERS[1:])
     def get(self, request, *args, **kwargs):
@@ -271,6 +274,7 @@ class SearchView(generics.ListAPIView):
 
     permission_classes = [IsUnitMember]
     serializer_class = s.SearchResultSerializer
+    pagination_class = DocumentPagination
 
     @extend_schema(parameters=LIST_PARAMETERS)
     def get(self, request, *args, **kwargs):
@@ -279,7 +283,10 @@ class SearchView(generics.ListAPIView):
     def get_queryset(self):
         filters = _filters(self.request)
         self.query = filters.q
-        return queries.search_documents(self.request.user, filters.q, filters)
+        result = queries.search_documents(self.request.user, self.query, filters)
+        # The search has counted its matches already (DocumentPagination uses this).
+        self.document_count = (result.count, result.count_exact)
+        return result.documents
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "q": getattr(self, "query", "")}

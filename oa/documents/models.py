@@ -183,6 +183,10 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["direction", "-created_at", "-id"], name="doc_register"),
             models.Index(fields=["direction", "state", "-created_at"], name="doc_state"),
+            # A register filtered by 文种 is paged and counted from the index alone.
+            models.Index(fields=["direction", "doc_type", "-created_at", "-id"], name="doc_type_register"),
+            # Lists across both directions, and a search's newest matches for a common word.
+            models.Index(fields=["-created_at", "-id"], name="doc_created"),
             models.Index(fields=["drafter", "-created_at"], name="doc_drafter"),
             models.Index(fields=["legacy_id"], name="doc_legacy", condition=~Q(legacy_id="")),
             GinIndex(fields=["search_vector"], name="doc_search"),
