@@ -1689,6 +1689,7 @@ export interface components {
             instance: number;
             title: string;
             module: string;
+            business_key: string;
             urgency: components["schemas"]["UrgencyEnum"];
             starter: components["schemas"]["IdName"] | null;
             /** Format: date-time */
@@ -1736,6 +1737,7 @@ export interface components {
             instance: number;
             title: string;
             module: string;
+            business_key: string;
             urgency: components["schemas"]["UrgencyEnum"];
             starter: components["schemas"]["IdName"] | null;
             /** Format: date-time */
