@@ -208,3 +208,9 @@ def test_a_rule_that_would_collide_with_an_existing_number_is_refused(people):
     assert refused.value.code == ErrorCode.NUMBER_COLLISION
     second.refresh_from_db()
     assert second.doc_number == ""
+
+
+def test_a_drafter_may_sign_with_another_agency_name(people):
+    document = draft(people, signature_agency="思明区人民政府办公室")
+    assert document.signature_agency == "思明区人民政府办公室"
+    assert draft(people, signature_agency="").signature_agency == "思明区政府办公室"
