@@ -85,13 +85,19 @@ def _now(now: datetime | None) -> datetime:
 
 
 def unit_name() -> str:
+    """The unit's name (the 发文机关 by default), from the registry in the public schema."""
+    from tenants.models import Unit
+
     tenant = getattr(connection, "tenant", None)
-    return getattr(tenant, "name", "") or ""
+    name = getattr(tenant, "name", "")
+    if not name:
+        name = Unit.objects.filter(schema_name=connection.schema_name).values_list("name", flat=True).first()
+    return name or ""
 
 
 def _unit_code() -> str:
-    tenant = getattr(connection, "tenant", None)
-    return (getattr(tenant, "schema_name", "") or "unit").upper()
+    # 全宗号 in the 档号: the unit's code (a deployment that has official 全宗号 maps them here).
+    return (connection.schema_name or "unit").upper()
 
 
 def _event(document: Document, action: str, *, actor, at, summary: str, **detail) -> DocumentEvent:
@@ -283,6 +289,7 @@ def do_create_outgoing(*, acting_user, fields: dict, now: datetime | None = None
     _apply_body(document, body, actor=acting_user, at=now, step="起草")
     document.process_instance = _start_flow(document, OUTGOING_FLOW, acting_user=acting_user, now=now, ip=ip)
     document.save()
+    sync_with_flow(document, document.process_instance, actor=acting_user)
     _event(document, Event.CREATED, actor=acting_user, at=now, summary=f"拟稿：{document.title}")
     search.index_document(document)
     record_event(
@@ -352,7 +359,7 @@ def _store_file(document, inspected, data: bytes, *, role: str, actor, at, order
     return DocumentFile.objects.create(
         document=document,
         role=role,
-        name=inspected.name,
+        name=inspected.display_name,
         kind=inspected.kind,
         mime_type=inspected.mime_type,
         size=inspected.size,
@@ -500,6 +507,7 @@ def do_register_incoming(
         )
     document.process_instance = _start_flow(document, INCOMING_FLOW, acting_user=acting_user, now=now, ip=ip)
     document.save()
+    sync_with_flow(document, document.process_instance, actor=acting_user)
     _event(
         document, Event.REGISTERED, actor=acting_user, at=now,
         summary=f"收文登记：{document.source_agency} {document.doc_number} {document.title}",
@@ -676,8 +684,29 @@ def step_seal(document, *, task, acting_user, outcome, opinion, data, now) -> di
     document.sealed_by = acting_user
     document.updated_at = now
     document.save()
-    _event(document, Event.SEALED, actor=acting_user, at=now, summary="用印")
+    kept = _keep_rendered(document, actor=acting_user, at=now)
+    _event(document, Event.SEALED, actor=acting_user, at=now, summary="用印", file=kept.pk, sha256=kept.sha256)
     return None
+
+
+def _keep_rendered(document: Document, *, actor, at) -> DocumentFile:
+    """The sealed 版式文件: rendered once, kept, and from now on what is distributed."""
+    from oa.documents import pdf
+    from oa.documents.storage import store_bytes
+
+    data = pdf.render(document)
+    blob = store_bytes(data)
+    return DocumentFile.objects.create(
+        document=document,
+        role=DocumentFile.Role.RENDERED,
+        name=f"{document.doc_number or document.title}.pdf",
+        kind="pdf",
+        mime_type="application/pdf",
+        size=len(data),
+        sha256=blob.sha256,
+        uploaded_by=actor,
+        uploaded_at=at,
+    )
 
 
 def step_dispatch(document, *, task, acting_user, outcome, opinion, data, now) -> dict | None:

@@ -114,6 +114,21 @@ UNIT_ENDPOINTS = [
     ("POST", "/api/workflow/instances/1/circulate/", PARTY),
     ("GET", "/api/workflow/circulations/", MEMBER),
     ("POST", "/api/workflow/circulations/1/read/", PARTY),
+    ("GET", "/api/documents/", MEMBER),
+    ("POST", "/api/documents/outgoing/", "documents.draft"),
+    ("POST", "/api/documents/incoming/", "documents.receive"),
+    ("GET", "/api/documents/search/", MEMBER),
+    ("GET", "/api/documents/registers/outgoing/", "documents.register"),
+    ("GET", "/api/documents/registers/outgoing/export/", "documents.register"),
+    ("GET", "/api/documents/registers/incoming/", "documents.receive"),
+    ("GET", "/api/documents/registers/incoming/export/", "documents.receive"),
+    ("GET", "/api/documents/1/", PARTY),
+    ("PATCH", "/api/documents/1/", PARTY),
+    ("POST", "/api/documents/1/files/", PARTY),
+    ("GET", "/api/documents/1/files/1/", PARTY),
+    ("DELETE", "/api/documents/1/files/1/", PARTY),
+    ("GET", "/api/documents/1/pdf/", PARTY),
+    ("POST", "/api/documents/1/archive/", PARTY),
 ]
 
 
@@ -217,6 +232,8 @@ def someone_elses_flow(db) -> dict[str, int]:
     from django.db import transaction
     from django_tenants.utils import schema_context
 
+    from oa.directory.models import Role, Staff
+    from oa.documents.actions import do_create_outgoing
     from oa.workflow.actions import do_circulate, do_start_process
     from tests.conftest import user_in
     from tests.oa.workflow.cast import deploy
@@ -225,7 +242,17 @@ def someone_elses_flow(db) -> dict[str, int]:
     with schema_context(SIMING), transaction.atomic():
         instance = do_start_process(deploy("approval.bpmn"), acting_user=secadmin, title="他人的流程")
         (record,) = do_circulate(instance, acting_user=secadmin, recipients=[auditor])
-        return {"tasks": instance.tasks.get().pk, "instances": instance.pk, "circulations": record.pk}
+        Staff.objects.get(user=secadmin).roles.add(Role.objects.get(code="clerk"))
+        document = do_create_outgoing(
+            acting_user=secadmin,
+            fields={"title": "他人的公文", "doc_type": "通知", "body_html": "<p>正文</p>"},
+        )
+        return {
+            "tasks": instance.tasks.get().pk,
+            "instances": instance.pk,
+            "circulations": record.pk,
+            "documents": document.pk,
+        }
 
 
 @pytest.mark.parametrize(("method", "path"), UNIT_PARTY_ONLY)
@@ -235,7 +262,9 @@ def test_unit_hides_objects_from_a_colleague_who_is_no_party(
     import re
 
     real = re.sub(
-        r"/(tasks|instances|circulations)/1/", lambda m: f"/{m[1]}/{someone_elses_flow[m[1]]}/", path
+        r"/(tasks|instances|circulations|documents)/1/",
+        lambda m: f"/{m[1]}/{someone_elses_flow[m[1]]}/",
+        path,
     )
     response = _call(siming_director, method, real)
     assert response.status_code == 404, (real, response.content)

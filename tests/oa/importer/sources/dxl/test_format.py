@@ -1,0 +1,216 @@
+"""The file as a whole: declared encodings, what check_dxl() refuses, the roots DXL allows."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from oa.importer.sources.dxl import DxlFormatError, DxlReader, check_dxl
+from tests.oa.importer.sources.dxl.builders import database, document, item, richtext, text
+
+SUBJECT = "关于印发《厦门市政务公开工作要点》的通知"
+
+
+def read(data: bytes):
+    reader = DxlReader(io.BytesIO(data))
+    return list(reader), reader.summary
+
+
+def refused(data: bytes) -> DxlFormatError:
+    with pytest.raises(DxlFormatError) as caught:
+        check_dxl(io.BytesIO(data))
+    return caught.value
+
+
+# --- encodings -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "subject"),
+    [
+        ("UTF-8", SUBJECT),
+        ("GBK", SUBJECT),
+        ("GB2312", SUBJECT),
+        ("GB18030", SUBJECT + "𠮷"),  # outside GBK: only GB18030 has it
+        ("Big5", "關於印發通知"),
+        ("UTF-16", SUBJECT),
+        ("ISO-8859-1", "Procès-verbal de la réunion"),
+    ],
+)
+def test_the_declared_encoding_is_honoured(encoding, subject):
+    data = database(
+        document(
+            item("Subject", text(subject)),
+            item("Body", richtext(f"<par def='1'><run><font style='bold'/>{subject}</run></par>")),
+        ),
+        encoding=encoding,
+    )
+    assert subject.encode("utf-8") not in data or encoding == "UTF-8"
+    check_dxl(io.BytesIO(data))
+    [found], summary = read(data)
+    assert found.text("Subject") == subject
+    assert found.item("Body").richtext.html == f"<p><strong>{subject}</strong></p>"
+    assert found.form == "发文"
+    assert summary.encoding.upper() == encoding.upper()
+
+
+def test_bytes_that_do_not_match_the_declared_encoding_are_refused():
+    data = database(document(item("Subject", text(SUBJECT))), encoding="GBK").replace(
+        b"encoding='GBK'", b"encoding='UTF-8'"
+    )
+    error = refused(data)
+    assert error.code == DxlFormatError.BAD_XML
+    assert error.line is not None
+
+
+def test_an_unknown_encoding_is_refused():
+    error = refused(database(encoding="UTF-8").replace(b"UTF-8", b"X-KLINGON"))
+    assert error.code == DxlFormatError.BAD_XML
+
+
+# --- what is refused -----------------------------------------------------------------------------
+
+
+def test_an_empty_file_is_malformed():
+    error = refused(b"")
+    assert error.code == DxlFormatError.BAD_XML
+
+
+def test_a_truncated_export_is_refused_and_the_reader_stops_there():
+    data = database(document(item("a", text("1")), n=1), document(item("a", text("2")), n=2))
+    cut = data[: data.rindex(b"<document")] + b"<document form='x'><noteinfo unid='1'"
+    error = refused(cut)
+    assert error.code == DxlFormatError.BAD_XML
+    seen = []
+    with pytest.raises(DxlFormatError):
+        for found in DxlReader(io.BytesIO(cut)):
+            seen.append(found.text("a"))
+    assert seen == ["1"]  # what came before the break was read; check_dxl() is what prevents it
+
+
+def test_another_vocabulary_is_not_dxl():
+    error = refused(b"<?xml version='1.0'?><html xmlns='http://www.w3.org/1999/xhtml'><body/></html>")
+    assert error.code == DxlFormatError.NOT_DXL
+    assert "namespace" in error.reason
+
+
+def test_an_unknown_root_in_the_dxl_namespace_is_not_dxl():
+    error = refused(b"<databases xmlns='http://www.lotus.com/dxl'/>")
+    assert error.code == DxlFormatError.NOT_DXL
+    assert "<databases>" in error.reason
+
+
+def test_a_foreign_element_in_a_database_is_not_dxl():
+    data = database(document(item("a", text("1"))) + "<extra xmlns='urn:other'/>\n")
+    error = refused(data)
+    assert error.code == DxlFormatError.NOT_DXL
+    assert error.line == data[: data.index(b"<extra")].count(b"\n") + 1
+    assert "<extra>" in error.reason
+
+
+def test_a_note_without_class_is_not_dxl():
+    error = refused(database("<note><noteinfo unid='AA'/></note>"))
+    assert error.code == DxlFormatError.NOT_DXL
+    assert "class" in error.reason
+
+
+def test_entity_declarations_are_refused_not_expanded():
+    data = (
+        b"<?xml version='1.0'?>\n<!DOCTYPE database [<!ENTITY who SYSTEM 'file:///etc/passwd'>]>\n"
+        b"<database xmlns='http://www.lotus.com/dxl'><document><noteinfo unid='AA'/>"
+        b"<item name='a'><text>&who;</text></item></document></database>"
+    )
+    error = refused(data)
+    assert error.code == DxlFormatError.NOT_DXL
+    assert "entities" in error.reason
+    [found], _ = read(data)
+    assert "root:" not in found.text("a")
+
+
+def test_a_billion_laughs_is_malformed():
+    laughs = "".join(f"<!ENTITY l{i} '{f'&l{i - 1};' * 10}'>" for i in range(1, 10))
+    data = (
+        f"<?xml version='1.0'?><!DOCTYPE database [<!ENTITY l0 'ha'>{laughs}]>"
+        "<database xmlns='http://www.lotus.com/dxl'><document><item name='a'><text>&l9;</text></item>"
+        "</document></database>"
+    ).encode()
+    error = refused(data)
+    assert error.code in (DxlFormatError.BAD_XML, DxlFormatError.NOT_DXL)
+
+
+def test_a_doctype_naming_the_domino_dtd_is_fine_and_not_fetched():
+    data = database(document(item("a", text("1")))).replace(
+        b"<database", b"<!DOCTYPE database SYSTEM 'http://127.0.0.1:9/domino_8_5_3.dtd'>\n<database", 1
+    )
+    check_dxl(io.BytesIO(data))
+    assert [d.text("a") for d in read(data)[0]] == ["1"]
+
+
+def test_a_text_mode_file_is_refused():
+    with pytest.raises(TypeError):
+        check_dxl(io.StringIO(database().decode("utf-8")))
+
+
+def test_check_puts_a_file_object_back_for_the_reader(tmp_path):
+    path = tmp_path / "export.xml"
+    path.write_bytes(database(document(item("a", text("1")))))
+    with path.open("rb") as stream:
+        check_dxl(stream)
+        assert [d.text("a") for d in DxlReader(stream)] == ["1"]
+    check_dxl(path)
+    check_dxl(str(path))
+
+
+# --- roots ---------------------------------------------------------------------------------------
+
+
+def test_a_bare_document_root():
+    data = (
+        document(item("Subject", text(SUBJECT)))
+        .replace(
+            "<document form='发文'>",
+            "<?xml version='1.0' encoding='GBK'?>\n<document xmlns='http://www.lotus.com/dxl' form='发文'>",
+        )
+        .encode("gbk")
+    )
+    check_dxl(io.BytesIO(data))
+    [found], summary = read(data)
+    assert (found.text("Subject"), found.form, found.unid) == (
+        SUBJECT,
+        "发文",
+        "000000000000000148257A2B001C3A5E",
+    )
+    assert (summary.root, summary.database, summary.documents) == ("document", None, 1)
+
+
+def test_a_note_class_document_and_design_notes():
+    data = database(
+        document(item("Form", text("收文")), item("Subject", text("来文")), element="note", n=1),
+        "<note class='form'><noteinfo unid='AB'/><item name='$TITLE'><text>收文</text></item></note>\n",
+        "<note class='view'><noteinfo unid='AC'/></note>\n",
+        "<agent name='归档'><noteinfo unid='AD'/></agent>\n",
+        document(item("Subject", text("第二份")), n=2),
+    )
+    check_dxl(io.BytesIO(data))
+    documents, summary = read(data)
+    assert [(d.element, d.form, d.text("Subject"), d.index) for d in documents] == [
+        ("note", "收文", "来文", 1),
+        ("document", "发文", "第二份", 2),
+    ]
+    assert summary.skipped == {"acl": 1, "agent": 1, "form": 2, "view": 1}
+    assert summary.database.title == "发文管理"
+
+
+def test_a_database_without_the_dxl_namespace():
+    data = database(document(item("a", text("1"))), namespace=False)
+    check_dxl(io.BytesIO(data))
+    assert [d.text("a") for d in read(data)[0]] == ["1"]
+
+
+def test_a_single_design_note_is_dxl_with_no_documents():
+    data = b"<form xmlns='http://www.lotus.com/dxl' name='x'><noteinfo unid='AA'/></form>"
+    check_dxl(io.BytesIO(data))
+    documents, summary = read(data)
+    assert documents == []
+    assert (summary.root, summary.skipped) == ("form", {"form": 1})
