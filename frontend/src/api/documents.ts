@@ -80,11 +80,10 @@ export function archiveDocument(id: Id, retention: Retention): Promise<DocumentD
 }
 
 export function listRegister(direction: Direction, query: RegisterQuery): Promise<Paginated<DocumentListItem>> {
-  return call(() =>
-    api.GET('/api/documents/registers/{direction}/', {
-      params: { path: { direction }, query: compact(query) },
-    }),
-  )
+  const params = { params: { query: compact(query) } }
+  return direction === 'incoming'
+    ? call(() => api.GET('/api/documents/registers/incoming/', params))
+    : call(() => api.GET('/api/documents/registers/outgoing/', params))
 }
 
 /** The register with the same filters as an XLSX workbook (a plain link: the browser downloads it). */

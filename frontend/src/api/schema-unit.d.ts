@@ -425,6 +425,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/documents/{id}/pdf/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The document as a GB/T 9704 PDF: the kept 版式文件 once sealed, else rendered now (a draft
+         *     carries a watermark).
+         */
+        get: operations["documents_pdf_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/documents/incoming/": {
         parameters: {
             query?: never;
@@ -459,7 +479,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/documents/registers/{direction}/": {
+    "/api/documents/registers/incoming/": {
         parameters: {
             query?: never;
             header?: never;
@@ -467,7 +487,7 @@ export interface paths {
             cookie?: never;
         };
         /** @description 发文登记簿 / 收文登记簿 (for holders of the office-wide document permissions). */
-        get: operations["documents_registers_list"];
+        get: operations["documents_registers_incoming_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -476,7 +496,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/documents/registers/{direction}/export/": {
+    "/api/documents/registers/incoming/export/": {
         parameters: {
             query?: never;
             header?: never;
@@ -484,7 +504,41 @@ export interface paths {
             cookie?: never;
         };
         /** @description The register, filtered, as an XLSX workbook. */
-        get: operations["documents_registers_export_retrieve"];
+        get: operations["documents_registers_incoming_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/registers/outgoing/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 发文登记簿 / 收文登记簿 (for holders of the office-wide document permissions). */
+        get: operations["documents_registers_outgoing_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/registers/outgoing/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The register, filtered, as an XLSX workbook. */
+        get: operations["documents_registers_outgoing_export_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2747,6 +2801,27 @@ export interface operations {
             };
         };
     };
+    documents_pdf_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+        };
+    };
     documents_incoming_create: {
         parameters: {
             query?: never;
@@ -2795,7 +2870,7 @@ export interface operations {
             };
         };
     };
-    documents_registers_list: {
+    documents_registers_incoming_list: {
         parameters: {
             query?: {
                 date_from?: string;
@@ -2812,9 +2887,7 @@ export interface operations {
                 year?: number;
             };
             header?: never;
-            path: {
-                direction: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -2829,7 +2902,7 @@ export interface operations {
             };
         };
     };
-    documents_registers_export_retrieve: {
+    documents_registers_incoming_export_retrieve: {
         parameters: {
             query?: {
                 date_from?: string;
@@ -2842,9 +2915,67 @@ export interface operations {
                 year?: number;
             };
             header?: never;
-            path: {
-                direction: string;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
             };
+        };
+    };
+    documents_registers_outgoing_list: {
+        parameters: {
+            query?: {
+                date_from?: string;
+                date_to?: string;
+                department?: number;
+                doc_type?: string;
+                mine?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                q?: string;
+                state?: string;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDocumentListItemList"];
+                };
+            };
+        };
+    };
+    documents_registers_outgoing_export_retrieve: {
+        parameters: {
+            query?: {
+                date_from?: string;
+                date_to?: string;
+                department?: number;
+                doc_type?: string;
+                mine?: boolean;
+                q?: string;
+                state?: string;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;

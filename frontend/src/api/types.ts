@@ -227,4 +227,4 @@ export type ElementsInput = U['ElementsInputRequest']
 /** 收文登记's fields; the files go in the same multipart body (see api/documents.ts). */
 export type IncomingInput = Omit<U['IncomingInputRequest'], 'files'>
 export type DocumentListQuery = NonNullable<UnitOps['documents_list']['parameters']['query']>
-export type RegisterQuery = NonNullable<UnitOps['documents_registers_list']['parameters']['query']>
+export type RegisterQuery = NonNullable<UnitOps['documents_registers_outgoing_list']['parameters']['query']>
