@@ -149,9 +149,10 @@ export function stepActions(
       })
     }
   }
-  // 退回 to an earlier step, unless the step has its own return outcome (核稿, 签发, 初审).
+  // 退回 to an earlier step, unless the step has its own return outcome (核稿, 签发, 初审);
+  // never from 起草, whose only earlier step is the drafter's own start.
   const ownReturn = out.some((a) => a.outcome === 'return')
-  if (!ownReturn && allowed.actions.includes('return') && allowed.return_targets.length) {
+  if (!ownReturn && step !== 'draft' && allowed.actions.includes('return') && allowed.return_targets.length) {
     out.push({
       kind: 'return',
       label: 'documents.action.returnTo',

@@ -51,6 +51,10 @@ describe('markedHtml', () => {
     expect(markedHtml('<mark onclick="x">甲</mark>')).toBe('&lt;mark onclick=&quot;x&quot;&gt;甲')
   })
 
+  it('joins the marks of words that touch', () => {
+    expect(markedHtml('实施<mark>雪松</mark><mark>计划</mark>的<mark>方案</mark>')).toBe('实施<mark>雪松计划</mark>的<mark>方案</mark>')
+  })
+
   it('closes an unbalanced mark and ignores a stray closing one', () => {
     expect(markedHtml('<mark>甲')).toBe('<mark>甲</mark>')
     expect(markedHtml('甲</mark>乙')).toBe('甲乙')
