@@ -1,14 +1,20 @@
 """The 办文 acceptance scenario in Chromium.
 
-A clerk drafts a 通知 on the red-header sheet with two attachments (one a DOCX about the
+发文: a clerk drafts a 通知 on the red-header sheet with two attachments (one a DOCX about the
 雪松计划); the office head sends it to 会签 with two department heads; both countersign; the
 director signs it off; the office head rechecks it; the clerk numbers it (思政办〔year〕N号);
-the seal keeper seals it; the clerk dispatches it; its PDF previews; the archivist archives it;
-a search for 雪松计划 finds it through the attachment, highlighted. On the way: 收文登记 with a
-field refused by the server, and the 发文登记簿 with its Excel export.
+the seal keeper seals it; the clerk dispatches it; its PDF previews; the office head finds it
+in the 发文登记簿 and exports it; the archivist archives it; a search for 雪松计划 finds it
+through the attachment, highlighted.
 
-The unit is provisioned for this test with its people (committed: the browser's requests go
-through the web process) and deleted afterwards. Screenshots go to test-output/e2e/.
+收文: the clerk registers an urgent letter (a classified one is refused under its field); the
+office head accepts it and proposes; the director instructs (lead and helping departments, a
+reader, the deadline an urgent document needs); the lead department handles it, the reader
+reads it, the clerk closes it and the archivist archives it from the flow.
+
+The unit is provisioned once for both tests with its people (committed: the browser's
+requests go through the web process) and deleted afterwards. Screenshots go to
+test-output/e2e/.
 """
 
 from __future__ import annotations
@@ -149,6 +155,12 @@ def sheet_shot(shot: Shots, name: str) -> None:
     page.set_viewport_size(size)
 
 
+def close_dropdown(dialog) -> None:
+    """Close an open select's dropdown by clicking the dialog's title, and let it fade out."""
+    dialog.locator(".el-dialog__title").click()
+    dialog.page.wait_for_timeout(300)
+
+
 def fetch(page, url: str) -> tuple[int, str, str]:
     """GET a URL from inside the page (its session; *.localhost resolves only in Chromium):
     status, content type and the first four bytes."""
@@ -169,10 +181,10 @@ def pick(page, text: str) -> None:
     page.locator(".el-popper:visible .el-select-dropdown__item").filter(has_text=text).first.click()
 
 
-def from_todo(page, base: str) -> None:
+def from_todo(page, base: str, title: str = TITLE) -> None:
     """Open the document from 待办: a 办文 step opens the document's page, not the task page."""
     page.goto(f"{base}/portal/todo")
-    page.get_by_test_id("tasks-table").locator("tr", has_text=TITLE).first.click()
+    page.get_by_test_id("tasks-table").locator("tr", has_text=title).first.click()
     expect(page).to_have_url(re.compile(r"/portal/documents/\d+$"))
     expect(page.get_by_test_id("doc-panel")).to_be_visible()
 
@@ -194,38 +206,11 @@ def test_a_notice_is_drafted_countersigned_signed_numbered_sealed_issued_archive
     base = documents_unit
     year = date.today().year
 
-    # 1. The clerk registers an incoming document: the server refuses a classified one (this
-    #    platform handles none) under its field; unclassified, it is registered.
     clerk = person(base, "clerk")
     shot = Shots(clerk, "documents")
-    clerk.get_by_test_id("nav-documents").click()
-    expect(clerk.get_by_test_id("docs-table")).to_be_visible()
-    clerk.get_by_test_id("docs-receive").click()
-    dialog = clerk.get_by_test_id("incoming-dialog")
-    dialog.get_by_test_id("incoming-title").fill("关于报送2025年度安全生产工作总结的函")
-    dialog.get_by_test_id("incoming-source").fill("厦门市应急管理局")
-    dialog.get_by_test_id("incoming-number").fill("厦应急函〔2026〕3号")
-    dialog.get_by_test_id("incoming-type").click()
-    pick(clerk, "函")
-    dialog.get_by_test_id("incoming-classification").click()
-    pick(clerk, "秘密")
-    dialog.get_by_test_id("incoming-secrecy-period").fill("1年")
-    dialog.get_by_test_id("incoming-files-input").set_input_files(
-        [{"name": "来文.txt", "mimeType": "text/plain", "buffer": "请于1月20日前报送。".encode()}]
-    )
-    dialog.get_by_test_id("incoming-submit").click()
-    expect(dialog.locator(".el-form-item__error")).to_contain_text("涉密")
-    shot("incoming-refused-field")
-    dialog.get_by_test_id("incoming-classification").click()
-    pick(clerk, "无密级")
-    dialog.get_by_test_id("incoming-submit").click()
-    expect(clerk).to_have_url(re.compile(r"/portal/documents/\d+$"))
-    expect(clerk.get_by_test_id("doc-source")).to_have_text("厦门市应急管理局")
-    expect(clerk.get_by_test_id("doc-step")).to_contain_text("初审")
-    sheet_shot(shot, "incoming-registered")
 
-    # 2. 拟稿: the clerk writes the notice on the sheet, saves, and attaches two files.
-    clerk.goto(f"{base}/portal/documents")
+    # 1. 拟稿: the clerk writes the notice on the sheet, saves, and attaches two files.
+    clerk.get_by_test_id("nav-documents").click()
     clerk.get_by_test_id("docs-draft").click()
     expect(clerk.get_by_test_id("doc-sheet")).to_be_visible()
     expect(clerk.get_by_test_id("doc-number")).to_contain_text("编号登记时生成")
@@ -264,7 +249,7 @@ def test_a_notice_is_drafted_countersigned_signed_numbered_sealed_issued_archive
     act(clerk, "approve", "请审核。")
     expect(clerk.get_by_test_id("doc-step")).to_contain_text("核稿")
 
-    # 3. 核稿: the office head, from 待办, sends it to two department heads for 会签.
+    # 2. 核稿: the office head, from 待办, sends it to two department heads for 会签.
     head = person(base, "officehead")
     head_shot = Shots(head, "documents-head")
     from_todo(head, base)
@@ -273,21 +258,21 @@ def test_a_notice_is_drafted_countersigned_signed_numbered_sealed_issued_archive
     dialog.get_by_test_id("doc-countersigners").click()
     for name in ("赵科长", "孙科长"):
         pick(head, name)
-    dialog.locator(".el-dialog__title").click()  # closes the dropdown
+    close_dropdown(dialog)
     dialog.get_by_test_id("doc-opinion").fill("涉及财政、应急职责，请会签。")
     head_shot("countersign-dialog")
     dialog.get_by_test_id("doc-action-submit").click()
     expect(dialog).to_be_hidden()
     expect(head.get_by_test_id("doc-step")).to_contain_text("会签")
 
-    # 4. 会签: both department heads agree.
+    # 3. 会签: both department heads agree.
     for username, opinion in (("finance", "同意，经费从安全生产专项列支。"), ("safety", "同意。")):
         signer = person(base, username)
         from_todo(signer, base)
         expect(signer.get_by_test_id("doc-body")).to_contain_text("隐患排查")
         act(signer, "approve", opinion)
 
-    # 5. 签发: the director signs it off; the 成文日期 appears.
+    # 4. 签发: the director signs it off; the 成文日期 appears.
     director = person(base, "director")
     from_todo(director, base)
     expect(director.get_by_test_id("doc-opinions-会签")).to_contain_text("经费从安全生产专项列支")
@@ -295,7 +280,7 @@ def test_a_notice_is_drafted_countersigned_signed_numbered_sealed_issued_archive
     expect(director.get_by_test_id("doc-date")).to_contain_text(f"{year}年")
     sheet_shot(Shots(director, "documents-director"), "signed")
 
-    # 6. 复核 by the office head, 编号登记 by the clerk: the number appears under the red mark.
+    # 5. 复核 by the office head, 编号登记 by the clerk: the number appears under the red mark.
     from_todo(head, base)
     act(head, "approve")
     from_todo(clerk, base)
@@ -304,7 +289,7 @@ def test_a_notice_is_drafted_countersigned_signed_numbered_sealed_issued_archive
     expect(clerk.get_by_test_id("doc-number")).to_have_text(number)
     sheet_shot(shot, "numbered")
 
-    # 7. 用印 by the seal keeper, 核发 by the clerk: issued.
+    # 6. 用印 by the seal keeper, 核发 by the clerk: issued.
     keeper = person(base, "keeper")
     from_todo(keeper, base)
     act(keeper, "approve")
@@ -315,7 +300,7 @@ def test_a_notice_is_drafted_countersigned_signed_numbered_sealed_issued_archive
     expect(clerk.get_by_test_id("doc-no-steps")).to_be_visible()
     sheet_shot(shot, "issued")
 
-    # 8. The PDF preview (GB/T 9704 layout) shows the document.
+    # 7. The PDF preview (GB/T 9704 layout) shows the document.
     clerk.get_by_role("tab", name="版式预览").click()
     frame = clerk.get_by_test_id("doc-pdf")
     expect(frame).to_be_visible()
@@ -324,7 +309,7 @@ def test_a_notice_is_drafted_countersigned_signed_numbered_sealed_issued_archive
     clerk.wait_for_timeout(1500)  # Chromium's viewer paints in its own process
     shot("pdf-preview")
 
-    # 9. The office head sees it in the 发文登记簿, and its Excel export.
+    # 8. The office head sees it in the 发文登记簿, and its Excel export.
     head.get_by_test_id("nav-documents").click()
     head.get_by_test_id("docs-nav-outgoing").click()
     table = head.get_by_test_id("register-table")
@@ -334,7 +319,7 @@ def test_a_notice_is_drafted_countersigned_signed_numbered_sealed_issued_archive
     assert (status, head_bytes[:2]) == (200, "PK") and "spreadsheetml" in kind
     head_shot("outgoing-register")
 
-    # 10. 归档 by the archivist: a 档号, and the document is frozen.
+    # 9. 归档 by the archivist: a 档号, and the document is frozen.
     keeper.goto(document_url)
     keeper.get_by_test_id("doc-archive").click()
     keeper.get_by_test_id("doc-archive-submit").click()
@@ -343,7 +328,7 @@ def test_a_notice_is_drafted_countersigned_signed_numbered_sealed_issued_archive
     expect(keeper.get_by_test_id("doc-archive")).to_have_count(0)
     Shots(keeper, "documents-keeper")("archived")
 
-    # 11. 全文检索: the attachment's word finds the notice, highlighted in the attachment's text.
+    # 10. 全文检索: the attachment's word finds the notice, highlighted in the attachment's text.
     clerk.get_by_test_id("nav-documents").click()
     clerk.get_by_test_id("docs-nav-search").click()
     clerk.get_by_test_id("search-input").fill(WORD)
@@ -355,3 +340,101 @@ def test_a_notice_is_drafted_countersigned_signed_numbered_sealed_issued_archive
     shot("search")
     results.get_by_role("link", name=TITLE).click()
     expect(clerk).to_have_url(document_url)
+
+
+INCOMING = "关于报送2025年度安全生产工作总结的函"
+
+
+def test_an_urgent_letter_is_registered_checked_instructed_handled_read_closed_and_archived(
+    documents_unit, person
+):
+    base = documents_unit
+
+    # 1. 收文登记: the server refuses a classified document (this network handles none) under
+    #    its field; unclassified and urgent, it is registered and waits for 初审.
+    clerk = person(base, "clerk")
+    shot = Shots(clerk, "incoming")
+    clerk.get_by_test_id("nav-documents").click()
+    clerk.get_by_test_id("docs-receive").click()
+    dialog = clerk.get_by_test_id("incoming-dialog")
+    dialog.get_by_test_id("incoming-title").fill(INCOMING)
+    dialog.get_by_test_id("incoming-source").fill("厦门市应急管理局")
+    dialog.get_by_test_id("incoming-number").fill("厦应急函〔2026〕3号")
+    dialog.get_by_test_id("incoming-type").click()
+    pick(clerk, "函")
+    dialog.get_by_test_id("incoming-urgency").click()
+    pick(clerk, "加急")
+    dialog.get_by_test_id("incoming-classification").click()
+    pick(clerk, "秘密")
+    dialog.get_by_test_id("incoming-secrecy-period").fill("1年")
+    dialog.get_by_test_id("incoming-files-input").set_input_files(
+        [{"name": "来文.txt", "mimeType": "text/plain", "buffer": "请于1月20日前报送。".encode()}]
+    )
+    dialog.get_by_test_id("incoming-submit").click()
+    expect(dialog.locator(".el-form-item__error")).to_contain_text("涉密")
+    shot("refused-field")
+    dialog.get_by_test_id("incoming-classification").click()
+    pick(clerk, "无密级")
+    dialog.get_by_test_id("incoming-submit").click()
+    expect(clerk).to_have_url(re.compile(r"/portal/documents/\d+$"))
+    expect(clerk.get_by_test_id("doc-source")).to_have_text("厦门市应急管理局")
+    expect(clerk.get_by_test_id("doc-step")).to_contain_text("初审")
+
+    # 2. 初审 and 拟办 by the office head.
+    head = person(base, "officehead")
+    from_todo(head, base, INCOMING)
+    act(head, "approve", "符合规定，受理。")
+    from_todo(head, base, INCOMING)
+    act(head, "approve", "建议由应急管理科牵头，财政科配合。")
+
+    # 3. 批办: lead and helping departments, a reader, and (urgent) a deadline.
+    director = person(base, "director")
+    from_todo(director, base, INCOMING)
+    director.get_by_test_id("doc-action-approve").click()
+    dialog = director.get_by_test_id("doc-action-dialog")
+    dialog.get_by_test_id("doc-lead-department").click()
+    director.locator(".el-popper:visible").locator(".el-tree-node__label, .el-select-dropdown__item").filter(
+        has_text="应急管理科"
+    ).first.click()
+    close_dropdown(dialog)
+    dialog.get_by_test_id("doc-helper-departments").click()
+    pick(director, "财政科")
+    close_dropdown(dialog)
+    dialog.get_by_test_id("doc-readers").click()
+    pick(director, "赵科长")
+    close_dropdown(dialog)
+    dialog.get_by_test_id("doc-opinion").fill("请应急管理科牵头办理。")
+    dialog.get_by_test_id("doc-action-submit").click()
+    expect(
+        dialog.get_by_test_id("doc-deadline").locator("xpath=ancestor::*[contains(@class,'el-form-item')][1]")
+    ).to_contain_text("紧急公文须明确办理时限")
+    Shots(director, "incoming-director")("instruct-needs-deadline")
+    deadline = dialog.get_by_test_id("doc-deadline").locator("input")
+    deadline.fill(f"{date.today().year + 1}-01-20")
+    deadline.press("Enter")
+    close_dropdown(dialog)
+    dialog.get_by_test_id("doc-action-submit").click()
+    expect(dialog).to_be_hidden(timeout=30_000)
+
+    # 4. 承办 by the lead department, 传阅 by the reader, 办结 by the clerk.
+    safety = person(base, "safety")
+    from_todo(safety, base, INCOMING)
+    act(safety, "approve", "已按要求报送。")
+    finance = person(base, "finance")
+    from_todo(finance, base, INCOMING)
+    act(finance, "approve")
+    from_todo(clerk, base, INCOMING)
+    act(clerk, "approve", "已办结。")
+
+    # 5. 归档 by the archivist, with its 保管期限; the 处理笺 carries every step's words.
+    keeper = person(base, "keeper")
+    from_todo(keeper, base, INCOMING)
+    keeper.get_by_test_id("doc-action-approve").click()
+    keeper.get_by_test_id("doc-retention").get_by_text("永久").click()
+    keeper.get_by_test_id("doc-action-submit").click()
+    expect(keeper.get_by_test_id("doc-state")).to_have_text("已归档", timeout=30_000)
+    expect(keeper.get_by_test_id("doc-archive-code")).to_contain_text("-Y-")
+    expect(keeper.get_by_test_id("doc-opinion-instruct")).to_contain_text("请应急管理科牵头办理。")
+    expect(keeper.get_by_test_id("doc-opinion-handle")).to_contain_text("已按要求报送。")
+    expect(keeper.get_by_test_id("doc-opinion-circulate")).to_contain_text("赵科长")
+    sheet_shot(Shots(keeper, "incoming-keeper"), "archived")
