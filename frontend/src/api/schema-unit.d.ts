@@ -942,6 +942,12 @@ export interface components {
          * @enum {string}
          */
         AccountKindEnum: "provider" | "unit";
+        AddSignerInputRequest: {
+            /** @description The staff member (Staff id) who must also sign. */
+            staff: number;
+            /** @default  */
+            opinion: string;
+        };
         Allowed: {
             actions: components["schemas"]["TaskActionEnum"][];
             outcomes: string[];
@@ -1016,6 +1022,16 @@ export interface components {
          * @enum {string}
          */
         ClassificationEnum: "none" | "secret" | "confidential" | "top_secret";
+        CompleteInputRequest: {
+            /** @description One of the task's allowed.outcomes. */
+            outcome: string;
+            /** @default  */
+            opinion: string;
+            /** @description The step's form fields. */
+            data?: {
+                [key: string]: unknown;
+            };
+        };
         Conflict: {
             /** @description JSON pointer; or a BPMN element id, id@attribute, id#content, id/parent */
             where: string;
@@ -1606,6 +1622,12 @@ export interface components {
          * @enum {string}
          */
         RetentionEnum: "Y" | "D30" | "D10";
+        ReturnInputRequest: {
+            /** @description The BPMN id of one of the task's allowed.return_targets. */
+            to_element: string;
+            /** @description The reason, shown to whoever gets it back. */
+            opinion: string;
+        };
         ReturnTarget: {
             element_id: string;
             name: string;
@@ -1876,6 +1898,12 @@ export interface components {
             opinion: string;
             summary: string;
         };
+        TransferInputRequest: {
+            /** @description The staff member (Staff id) who takes the task over. */
+            to_staff: number;
+            /** @default  */
+            opinion: string;
+        };
         UnitTemplate: {
             readonly id: number;
             kind: components["schemas"]["TemplateKindEnum"];
@@ -1943,6 +1971,10 @@ export interface components {
          * @enum {string}
          */
         UrgencyEnum: "normal" | "urgent" | "very_urgent";
+        WithdrawInputRequest: {
+            /** @default  */
+            reason: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -3452,11 +3484,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["RemindInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
-                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+                "application/json": components["schemas"]["AddSignerInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AddSignerInputRequest"];
+                "multipart/form-data": components["schemas"]["AddSignerInputRequest"];
             };
         };
         responses: {
@@ -3479,11 +3511,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["RemindInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
-                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+                "application/json": components["schemas"]["CompleteInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CompleteInputRequest"];
+                "multipart/form-data": components["schemas"]["CompleteInputRequest"];
             };
         };
         responses: {
@@ -3533,11 +3565,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["RemindInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
-                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+                "application/json": components["schemas"]["ReturnInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReturnInputRequest"];
+                "multipart/form-data": components["schemas"]["ReturnInputRequest"];
             };
         };
         responses: {
@@ -3560,11 +3592,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["RemindInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
-                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+                "application/json": components["schemas"]["TransferInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TransferInputRequest"];
+                "multipart/form-data": components["schemas"]["TransferInputRequest"];
             };
         };
         responses: {
@@ -3589,9 +3621,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["RemindInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
-                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+                "application/json": components["schemas"]["WithdrawInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WithdrawInputRequest"];
+                "multipart/form-data": components["schemas"]["WithdrawInputRequest"];
             };
         };
         responses: {

@@ -173,14 +173,13 @@ def _ascent(font: TTFont) -> float:
     try:
         os2 = font["OS/2"]
         ascender, descender = os2.sTypoAscender, os2.sTypoDescender
-        upem = font["head"].unitsPerEm
     except (KeyError, AttributeError):
         return 0.88
     if ascender <= 0 or ascender - descender <= 0:
         return 0.88
-    # Fonts whose typographic box is not one em (AR PL UKai: 0.8/-0.2 of a 1.0 em, fine; some
-    # Latin-first fonts: taller) are scaled to the em so the ideographic box stays centred.
-    return min(max(ascender / (ascender - descender), 0.7), 0.95) if upem else 0.88
+    # Scaled to the em, so a font whose typographic box is not one em tall still centres its
+    # ideographs on the grid line; clamped against fonts with odd metrics.
+    return min(max(ascender / (ascender - descender), 0.7), 0.95)
 
 
 @dataclass(frozen=True)
