@@ -248,6 +248,10 @@ def test_a_notice_is_drafted_countersigned_signed_numbered_sealed_issued_archive
     sheet_shot(shot, "draft")
     act(clerk, "approve", "请审核。")
     expect(clerk.get_by_test_id("doc-step")).to_contain_text("核稿")
+    # The drafter, now waiting, may 催办 the 核稿.
+    clerk.locator("[data-testid^=doc-remind-]").click()
+    clerk.locator(".el-message-box .el-button--primary").click()
+    expect(clerk.locator(".el-message--success").last).to_contain_text("已催办")
 
     # 2. 核稿: the office head, from 待办, sends it to two department heads for 会签.
     head = person(base, "officehead")

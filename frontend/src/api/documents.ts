@@ -11,6 +11,7 @@ import type {
   Paginated,
   RegisterQuery,
   Retention,
+  TaskDetail,
 } from './types'
 
 /*
@@ -98,6 +99,14 @@ export function registerExportUrl(direction: Direction, query: RegisterQuery): s
 
 export function searchDocuments(query: DocumentListQuery): Promise<Paginated<DocumentSearchResult>> {
   return call(() => api.GET('/api/documents/search/', { params: { query: compact(query) } }), { silent: true })
+}
+
+/**
+ * A step of the document's flow with what I may do (`allowed`), asked quietly: an office-wide
+ * reader who is no party to the flow gets 404 and simply sees no buttons.
+ */
+export function fetchStep(taskId: Id): Promise<TaskDetail> {
+  return call(() => api.GET('/api/workflow/tasks/{id}/', byId(taskId)), { silent: true })
 }
 
 /** "documents.document:12" (a flow instance's business key) → 12; null for anything else. */
