@@ -1765,6 +1765,7 @@ export interface components {
             instance: number;
             title: string;
             module: string;
+            business_key: string;
             urgency: components["schemas"]["UrgencyEnum"];
             starter: components["schemas"]["IdName"] | null;
             /** Format: date-time */
@@ -1812,6 +1813,7 @@ export interface components {
             instance: number;
             title: string;
             module: string;
+            business_key: string;
             urgency: components["schemas"]["UrgencyEnum"];
             starter: components["schemas"]["IdName"] | null;
             /** Format: date-time */

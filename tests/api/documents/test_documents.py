@@ -67,6 +67,17 @@ def test_field_errors_name_the_field(client_for):
     assert response.status_code == 400 and response.json()["field"] == "title"
 
 
+def test_the_pdf_opens_inline_and_only_this_site_may_frame_it(client_for):
+    clerk = client_for("clerk")
+    document = clerk.post("/api/documents/outgoing/", NOTICE, format="json").json()
+    response = clerk.get(f"/api/documents/{document['id']}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline;")
+    # The document page's preview is an iframe on the same host; the site default is DENY.
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert clerk.get(f"/api/documents/{document['id']}/")["X-Frame-Options"] == "DENY"
+
+
 def test_a_colleague_who_is_no_party_cannot_see_or_edit(client_for):
     document = client_for("clerk").post("/api/documents/outgoing/", NOTICE, format="json").json()
     auditor = client_for("auditor")
