@@ -1473,6 +1473,8 @@ export interface components {
         PaginatedDocumentListItemList: {
             /** @example 123 */
             count: number;
+            /** @description false: a list's count is an estimate (more than 10,000 rows); a search shows its newest 500 matches and more documents match */
+            count_exact: boolean;
             /**
              * Format: uri
              * @example http://api.example.org/accounts/?page=4
@@ -1488,6 +1490,8 @@ export interface components {
         PaginatedSearchResultList: {
             /** @example 123 */
             count: number;
+            /** @description false: a list's count is an estimate (more than 10,000 rows); a search shows its newest 500 matches and more documents match */
+            count_exact: boolean;
             /**
              * Format: uri
              * @example http://api.example.org/accounts/?page=4
