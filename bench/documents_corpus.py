@@ -464,6 +464,6 @@ class Corpus:
         stem = self._fill(rng.choice(ATTACHMENT_NAMES), topic=topic, year=year, agency=agency)
         text = "。".join(
             self._fill(s, topic=topic, year=year, agency=agency)
-            for s in rng.sample(SENTENCES, rng.randrange(2, 6))
+            for s in rng.sample(SENTENCES, rng.randrange(4, 11))
         )
         return f"{stem}.{kind}", kind, mime, f"{stem}\n{text}。"

@@ -123,8 +123,14 @@ def visible_documents(user) -> QuerySet[Document]:
     return Document.objects.filter(_AnyOf(F("pk"), _ids(sorted(set(visible_ids(user))))))
 
 
-def _ids(ids: list[int]) -> Value:
-    return Value(ids, output_field=ArrayField(BigIntegerField()))
+def _ids(ids: list[int]) -> Func:
+    # One '{1,2,...}'::bigint[] literal: Django would prepare a list parameter element by
+    # element (20 ms for a staff member's 7,500 documents).
+    return Func(
+        Value("{" + ",".join(str(int(i)) for i in ids) + "}"),
+        template="%(expressions)s::bigint[]",
+        output_field=ArrayField(BigIntegerField()),
+    )
 
 
 class _AnyOf(Func):
@@ -274,9 +280,9 @@ class SearchResult:
 def search_documents(user, query: str, filters: DocumentFilters) -> SearchResult:
     """Documents matching every word of `query` that the user may see, best first.
 
-    Testing a document against the query or ranking it reads its search vector (TOASTed,
-    2 KB); that is cheap for a few thousand matches and takes seconds for a word like 安全 or
-    通知, which half of a unit's documents contain (bench/documents.py). So the newest
+    Testing a document against the query or ranking it reads its 2 KB search vector; that is
+    cheap for a few thousand matches and takes seconds for a word like 安全 or 通知, which
+    half of a unit's documents contain (bench/documents.py). So the newest
     RANK_WINDOW matches are ranked and paged, which is all of them unless the query is that
     common; then count_exact is false: more documents match than are shown."""
     tsq = _search_query(query)
