@@ -1265,6 +1265,14 @@ export interface components {
             signature_agency?: string;
             agency_mark?: string;
             body_html?: string;
+            source_agency?: string;
+            /** @description 来文字号 */
+            doc_number?: string;
+            /** Format: date */
+            received_on?: string;
+            copies?: number;
+            /** Format: date */
+            deadline?: string | null;
         };
         FilesInputRequest: {
             /** @default attachment */
@@ -1562,6 +1570,14 @@ export interface components {
             signature_agency?: string;
             agency_mark?: string;
             body_html?: string;
+            source_agency?: string;
+            /** @description 来文字号 */
+            doc_number?: string;
+            /** Format: date */
+            received_on?: string;
+            copies?: number;
+            /** Format: date */
+            deadline?: string | null;
         };
         PatchedPositionUpdateInputRequest: {
             name?: string;
