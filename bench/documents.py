@@ -6,21 +6,24 @@ receipts, helper departments and, for a third of them, attachments with extracte
 readers ask through the API (session, middleware, DRF, serializers): the office head, who
 holds the office-wide permission and sees the registers whole, and a staff member of one
 department, who sees only what they drafted, handled, had circulated to them or what their
-department leads or helps with (the EXISTS path of queries.visible_q).
+department leads or helps with (queries.visible_documents). One document's PDF is rendered
+through the API too.
 
-BENCH_DOCUMENTS_SCALE=0.1 builds a tenth of the unit for a quick check;
-BENCH_DOCUMENTS_SAMPLES sets the calls per row (default 60, after 5 warm-up calls).
+    python bench/run.py documents                         # the whole unit, ~7 minutes here
+    BENCH_DOCUMENTS_SCALE=0.1 python bench/run.py documents  # a tenth, for a quick check
+    BENCH_DOCUMENTS_SAMPLES=20 ...                        # calls per row (default 60)
+    BENCH_DATABASE=govoa_bench_docs ...                   # a database of one's own
 
-How the data is loaded, and why it is not the actions: the actions take ~50 ms a document
-(flow engine, numbering locks, segmentation), i.e. hours for 310,000. The rows are written
-with COPY instead, with the same values the actions would store. The search vector is the
+How the data is loaded, and why it is not the actions: the actions run the flow engine,
+numbering locks and segmentation for every document, far too slow for 310,000. The rows are
+written with COPY instead, with the values the actions would store. The search vector is the
 one search.index_document computes: jieba segments a text block by block (a block is a run
-of Han characters, letters and digits; punctuation and spaces end it) and every block is cut
+of Han characters, letters and digits; punctuation and spaces end it) and cuts every block
 independently, so the loader segments each distinct block once (search.words, memoised) and
-joins the results; the generated bodies repeat their phrases, so this takes seconds instead
-of the ~5 minutes jieba needs over 100 million characters on this machine. The vectors are
-then built in SQL from those words exactly as index_document builds them, and the run checks
-on a sample that index_document itself computes the same vectors.
+joins the results: about 350,000 blocks instead of 150 million characters, which at jieba's
+~420,000 characters a second on this machine would take six minutes of one core. The vectors
+are then built in SQL from those words exactly as index_document builds them, and the run
+checks on a sample that index_document itself computes the same vectors.
 """
 
 from __future__ import annotations
@@ -1073,8 +1076,8 @@ over up to 117,000 rows, without an index on 文种); `/api/documents/` 1.0 s fo
 to find the best 20 of 165,000). Changed: lists count exactly up to 10,000 rows and estimate
 beyond (`count_exact`); the staff member's documents come from one UNION of indexed lookups
 (`visible_documents`); indexes on (direction, doc_type, created_at) and on created_at; a search
-ranks its newest 500 matches; the search vector is stored inline (STORAGE MAIN), testing it
-six times faster than from the TOAST table.
+ranks its newest 500 matches, looked for among the newest 20,000 documents first; the search
+vector is stored inline (STORAGE MAIN), testing it six times faster than from the TOAST table.
 """.strip()
 
 

@@ -107,3 +107,19 @@ def test_a_search_needs_a_word(people, query):
     with pytest.raises(ActionError) as refused:
         queries.search_documents(people["secretary"], query, queries.DocumentFilters())
     assert refused.value.field == "q"
+
+
+def test_the_newest_matches_are_looked_for_among_the_newest_documents_first(people, monkeypatch):
+    monkeypatch.setattr(queries, "RANK_WINDOW", 1)
+    monkeypatch.setattr(queries, "RECENT_DOCUMENTS", 2)
+    oldest, middle, newest = (
+        actions.do_register_incoming(acting_user=people["clerk"], fields={**RECEIVED, "title": title})
+        for title in ("关于古树名木保护的通知", "关于防汛检查的通知", "关于防汛演练的通知")
+    )
+    # a common word: found among the two newest documents, the newest of them shown
+    result = queries.search_documents(people["secretary"], "防汛", queries.DocumentFilters())
+    assert [d.pk for d in result.documents] == [newest.pk] and result.count_exact is False
+    # a word only an older document has: looked for beyond them
+    result = queries.search_documents(people["secretary"], "古树", queries.DocumentFilters())
+    assert [d.pk for d in result.documents] == [oldest.pk] and result.count_exact is True
+    assert middle.pk not in {d.pk for d in result.documents}
