@@ -1076,8 +1076,9 @@ over up to 117,000 rows, without an index on 文种); `/api/documents/` 1.0 s fo
 to find the best 20 of 165,000). Changed: lists count exactly up to 10,000 rows and estimate
 beyond (`count_exact`); the staff member's documents come from one UNION of indexed lookups
 (`visible_documents`); indexes on (direction, doc_type, created_at) and on created_at; a search
-ranks its newest 500 matches, looked for among the newest 20,000 documents first; the search
-vector is stored inline (STORAGE MAIN), testing it six times faster than from the TOAST table.
+ranks its newest 500 matches, looked for among the newest 20,000 documents first (a staff
+member's own documents are tested one by one); the search vector is stored inline (STORAGE
+MAIN), testing it six times faster than from the TOAST table.
 """.strip()
 
 

@@ -75,6 +75,14 @@ def test_lists_show_exactly_the_documents_visible_q_allows(people, cast):
     # and the office head sees the whole register
     listed, one_by_one = visible_both_ways(people["secretary"])
     assert listed == one_by_one == {draft.pk, led.pk, helped.pk, other.pk}
+    # a search answers each with what they may see (a reader's own documents tested one by one)
+    for user, found in (
+        (member, [led.pk]),
+        (people["auditor"], []),
+        (people["secretary"], [led.pk]),
+    ):
+        result = queries.search_documents(user, "冬季", queries.DocumentFilters())
+        assert [d.pk for d in result.documents] == found, user.username
 
 
 def test_a_long_list_is_counted_exactly_up_to_the_limit_then_estimated(people):
