@@ -57,6 +57,7 @@ TENANT_APPS = [
     "oa.templates",
     "oa.workflow",
     "oa.documents",
+    "oa.importer",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
