@@ -27,6 +27,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=config.settings \
     OA_VAR_DIR=/app/var
 
+# The free CJK fonts the GB/T 9704 PDFs are set in (docs/adr/0009-document-rendering.md).
+RUN apt-get update -q \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends fonts-noto-cjk fonts-arphic-gkai00mp \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 oa \
     && useradd --system --uid 10001 --gid oa --home-dir /app --no-create-home --shell /usr/sbin/nologin oa
 

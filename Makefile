@@ -91,17 +91,19 @@ venv:
 	fi
 
 # Debian's Chromium (Playwright drives /usr/bin/chromium; no browser download) and CJK fonts
-# for screenshots. Installed only when missing.
+# for screenshots and the GB/T 9704 PDFs (Noto for 宋/黑, AR PL KaitiM GB as the free 楷体).
+# Installed only when missing.
 system-deps:
 	@set -e; \
-	if [ -x $(CHROMIUM) ] && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then exit 0; fi; \
-	echo "==> installing chromium and fonts-noto-cjk (apt-get)"; \
+	if [ -x $(CHROMIUM) ] && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' \
+	  && fc-list 2>/dev/null | grep -qi 'gkai'; then exit 0; fi; \
+	echo "==> installing chromium and CJK fonts (apt-get)"; \
 	SUDO=; if [ "$$(id -u)" != 0 ]; then \
 	  if command -v sudo >/dev/null; then SUDO=sudo; \
 	  else echo "error: chromium/fonts-noto-cjk missing and not root: install them with apt-get" >&2; exit 1; fi; \
 	fi; \
 	$$SUDO apt-get update -q; \
-	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk fonts-arphic-gkai00mp
 
 # npm ci when package-lock.json changed since the last install; vite build when any input
 # changed since the last build (hash stamps in node_modules/ and dist/).

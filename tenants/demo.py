@@ -30,6 +30,8 @@ STAFF = [
     ("clerk", "王晓红", "办公室/文电科", "科员", "clerk"),
     ("secretary", "黄秀英", "办公室/秘书科", "科长", "office_head"),
     ("inspector", "郑海峰", "办公室/督查科", "科长", None),
+    ("sealer", "赵敏", "办公室/文电科", "科员", "seal_keeper"),
+    ("archivist", "孙丽华", "办公室/文电科", "科员", "archivist"),
     ("secadmin", "吴安全", "综合科", "科员", "secadmin"),
     ("auditor", "刘审计", "综合科", "科员", "auditadmin"),
 ]
@@ -41,6 +43,18 @@ class DemoLogin:
     url: str
     username: str
     role: str
+
+
+def _seed_numbering(abbr: str) -> None:
+    """Fill in the unit's 机关代字 in its numbering rules (the library leaves it empty), as the
+    unit admin would, so that demo documents get numbers like 思政办〔2026〕1号."""
+    from oa.templates.actions import do_edit_unit_template
+    from oa.templates.models import UnitTemplate
+
+    for template in UnitTemplate.objects.filter(kind="numbering"):
+        content = template.content_json or {}
+        if not content.get("agency_abbr"):
+            do_edit_unit_template(template, acting_user=None, content={**content, "agency_abbr": abbr})
 
 
 def _seed_directory(password: str) -> None:
@@ -86,7 +100,7 @@ def setup_demo(*, password: str | None = None, log=print) -> list[DemoLogin]:
         )
     console = f"{settings.OA_PUBLIC_SCHEME}://{settings.OA_BASE_DOMAIN}:{settings.OA_PUBLIC_PORT}/"
     logins.append(DemoLogin("平台控制台 console", console, "provider", "平台运营管理员"))
-    for code, name, kind, _abbr in DEMO_UNITS:
+    for code, name, kind, abbr in DEMO_UNITS:
         result = do_provision_unit(
             acting_user=None,
             code=code,
@@ -102,6 +116,7 @@ def setup_demo(*, password: str | None = None, log=print) -> list[DemoLogin]:
         with transaction.atomic():
             connection.set_tenant(unit)
             _seed_directory(password)
+            _seed_numbering(abbr)
         connection.set_schema_to_public()
         if result.created:
             log(f"  provisioned demo unit {code} ({name})")

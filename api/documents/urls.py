@@ -28,5 +28,6 @@ urlpatterns = [
     path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="document"),
     path("documents/<int:pk>/files/", views.DocumentFilesView.as_view(), name="document-files"),
     path("documents/<int:pk>/files/<int:file_pk>/", views.DocumentFileView.as_view(), name="document-file"),
+    path("documents/<int:pk>/pdf/", views.DocumentPdfView.as_view(), name="document-pdf"),
     path("documents/<int:pk>/archive/", views.DocumentArchiveView.as_view(), name="document-archive"),
 ]

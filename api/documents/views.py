@@ -5,6 +5,8 @@ handled through /api/workflow/tasks/{id}/complete/ (the flow's hooks apply the d
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -183,6 +185,29 @@ class DocumentFileView(APIView):
         file = queries.get_file_for_user(request.user, pk, file_pk)
         actions.do_remove_file(file, acting_user=request.user, ip=client_ip(request))
         return Response(document_payload(file.document, request.user))
+
+
+class DocumentPdfView(APIView):
+    """The document as a GB/T 9704 PDF: the kept 版式文件 once sealed, else rendered now (a draft
+    carries a watermark)."""
+
+    permission_classes = [IsUnitMember]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
+    def get(self, request, pk: int):
+        from oa.documents import pdf
+        from oa.documents.storage import open_blob
+
+        document = queries.get_document_for_user(request.user, pk)
+        kept = pdf.kept_pdf(document)
+        if kept is not None:
+            response = FileResponse(open_blob(kept.sha256), content_type="application/pdf")
+        else:
+            response = HttpResponse(pdf.render(document), content_type="application/pdf")
+        name = quote(f"{document.doc_number or document.title}.pdf")
+        response["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class DocumentArchiveView(APIView):

@@ -45,6 +45,8 @@ User = get_user_model()
 
 OUTGOING_FLOW = "fawen"
 INCOMING_FLOW = "shouwen"
+# The 收文 steps whose due time is the 批办 deadline.
+DEADLINE_STEPS = ("Task_Handle",)
 # Steps of the 收文 flow at which the registering clerk may still correct the record.
 INCOMING_EDITABLE_STEPS = {"acknowledge", "register", "first_check"}
 
@@ -683,8 +685,31 @@ def step_seal(document, *, task, acting_user, outcome, opinion, data, now) -> di
     document.sealed_by = acting_user
     document.updated_at = now
     document.save()
-    _event(document, Event.SEALED, actor=acting_user, at=now, summary="用印")
+    kept = _keep_rendered(document, actor=acting_user, at=now)
+    _event(
+        document, Event.SEALED, actor=acting_user, at=now, summary="用印", file=kept.pk, sha256=kept.sha256
+    )
     return None
+
+
+def _keep_rendered(document: Document, *, actor, at) -> DocumentFile:
+    """The sealed 版式文件: rendered once, kept, and from now on what is distributed."""
+    from oa.documents import pdf
+    from oa.documents.storage import store_bytes
+
+    data = pdf.render(document)
+    blob = store_bytes(data)
+    return DocumentFile.objects.create(
+        document=document,
+        role=DocumentFile.Role.RENDERED,
+        name=f"{document.doc_number or document.title}.pdf",
+        kind="pdf",
+        mime_type="application/pdf",
+        size=len(data),
+        sha256=blob.sha256,
+        uploaded_by=actor,
+        uploaded_at=at,
+    )
 
 
 def step_dispatch(document, *, task, acting_user, outcome, opinion, data, now) -> dict | None:
@@ -784,6 +809,13 @@ def sync_with_flow(document: Document, instance: ProcessInstance, *, actor) -> N
     elif instance.state == ProcessInstance.State.CANCELLED:
         state = Document.State.CANCELLED
         completed_at = instance.ended_at
+    if document.deadline is not None and state == Document.State.ACTIVE:
+        # 批办's 办理时限 is the 承办 step's due time (end of that day): reminders and overdue
+        # marking follow the leader's deadline, not the flow's default.
+        due = timezone.make_aware(
+            datetime.combine(document.deadline, datetime.max.time().replace(microsecond=0))
+        )
+        _open_tasks(document).filter(element_id__in=DEADLINE_STEPS).exclude(due_at=due).update(due_at=due)
     step = "、".join(names)[:100]
     if (document.state, document.step, document.completed_at) != (state, step, completed_at):
         Document.objects.filter(pk=document.pk).update(state=state, step=step, completed_at=completed_at)

@@ -127,6 +127,7 @@ UNIT_ENDPOINTS = [
     ("POST", "/api/documents/1/files/", PARTY),
     ("GET", "/api/documents/1/files/1/", PARTY),
     ("DELETE", "/api/documents/1/files/1/", PARTY),
+    ("GET", "/api/documents/1/pdf/", PARTY),
     ("POST", "/api/documents/1/archive/", PARTY),
 ]
 

@@ -425,6 +425,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/documents/{id}/pdf/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The document as a GB/T 9704 PDF: the kept 版式文件 once sealed, else rendered now (a draft
+         *     carries a watermark).
+         */
+        get: operations["documents_pdf_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/documents/incoming/": {
         parameters: {
             query?: never;
@@ -459,7 +479,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/documents/registers/{direction}/": {
+    "/api/documents/registers/incoming/": {
         parameters: {
             query?: never;
             header?: never;
@@ -467,7 +487,7 @@ export interface paths {
             cookie?: never;
         };
         /** @description 发文登记簿 / 收文登记簿 (for holders of the office-wide document permissions). */
-        get: operations["documents_registers_list"];
+        get: operations["documents_registers_incoming_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -476,7 +496,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/documents/registers/{direction}/export/": {
+    "/api/documents/registers/incoming/export/": {
         parameters: {
             query?: never;
             header?: never;
@@ -484,7 +504,41 @@ export interface paths {
             cookie?: never;
         };
         /** @description The register, filtered, as an XLSX workbook. */
-        get: operations["documents_registers_export_retrieve"];
+        get: operations["documents_registers_incoming_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/registers/outgoing/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 发文登记簿 / 收文登记簿 (for holders of the office-wide document permissions). */
+        get: operations["documents_registers_outgoing_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/registers/outgoing/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The register, filtered, as an XLSX workbook. */
+        get: operations["documents_registers_outgoing_export_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -888,6 +942,12 @@ export interface components {
          * @enum {string}
          */
         AccountKindEnum: "provider" | "unit";
+        AddSignerInputRequest: {
+            /** @description The staff member (Staff id) who must also sign. */
+            staff: number;
+            /** @default  */
+            opinion: string;
+        };
         Allowed: {
             actions: components["schemas"]["TaskActionEnum"][];
             outcomes: string[];
@@ -962,6 +1022,16 @@ export interface components {
          * @enum {string}
          */
         ClassificationEnum: "none" | "secret" | "confidential" | "top_secret";
+        CompleteInputRequest: {
+            /** @description One of the task's allowed.outcomes. */
+            outcome: string;
+            /** @default  */
+            opinion: string;
+            /** @description The step's form fields. */
+            data?: {
+                [key: string]: unknown;
+            };
+        };
         Conflict: {
             /** @description JSON pointer; or a BPMN element id, id@attribute, id#content, id/parent */
             where: string;
@@ -1552,6 +1622,12 @@ export interface components {
          * @enum {string}
          */
         RetentionEnum: "Y" | "D30" | "D10";
+        ReturnInputRequest: {
+            /** @description The BPMN id of one of the task's allowed.return_targets. */
+            to_element: string;
+            /** @description The reason, shown to whoever gets it back. */
+            opinion: string;
+        };
         ReturnTarget: {
             element_id: string;
             name: string;
@@ -1820,6 +1896,12 @@ export interface components {
             opinion: string;
             summary: string;
         };
+        TransferInputRequest: {
+            /** @description The staff member (Staff id) who takes the task over. */
+            to_staff: number;
+            /** @default  */
+            opinion: string;
+        };
         UnitTemplate: {
             readonly id: number;
             kind: components["schemas"]["TemplateKindEnum"];
@@ -1887,6 +1969,10 @@ export interface components {
          * @enum {string}
          */
         UrgencyEnum: "normal" | "urgent" | "very_urgent";
+        WithdrawInputRequest: {
+            /** @default  */
+            reason: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2745,6 +2831,27 @@ export interface operations {
             };
         };
     };
+    documents_pdf_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+        };
+    };
     documents_incoming_create: {
         parameters: {
             query?: never;
@@ -2793,7 +2900,7 @@ export interface operations {
             };
         };
     };
-    documents_registers_list: {
+    documents_registers_incoming_list: {
         parameters: {
             query?: {
                 date_from?: string;
@@ -2810,9 +2917,7 @@ export interface operations {
                 year?: number;
             };
             header?: never;
-            path: {
-                direction: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -2827,7 +2932,7 @@ export interface operations {
             };
         };
     };
-    documents_registers_export_retrieve: {
+    documents_registers_incoming_export_retrieve: {
         parameters: {
             query?: {
                 date_from?: string;
@@ -2840,9 +2945,67 @@ export interface operations {
                 year?: number;
             };
             header?: never;
-            path: {
-                direction: string;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
             };
+        };
+    };
+    documents_registers_outgoing_list: {
+        parameters: {
+            query?: {
+                date_from?: string;
+                date_to?: string;
+                department?: number;
+                doc_type?: string;
+                mine?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                q?: string;
+                state?: string;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDocumentListItemList"];
+                };
+            };
+        };
+    };
+    documents_registers_outgoing_export_retrieve: {
+        parameters: {
+            query?: {
+                date_from?: string;
+                date_to?: string;
+                department?: number;
+                doc_type?: string;
+                mine?: boolean;
+                q?: string;
+                state?: string;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -3319,11 +3482,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["RemindInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
-                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+                "application/json": components["schemas"]["AddSignerInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AddSignerInputRequest"];
+                "multipart/form-data": components["schemas"]["AddSignerInputRequest"];
             };
         };
         responses: {
@@ -3346,11 +3509,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["RemindInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
-                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+                "application/json": components["schemas"]["CompleteInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CompleteInputRequest"];
+                "multipart/form-data": components["schemas"]["CompleteInputRequest"];
             };
         };
         responses: {
@@ -3400,11 +3563,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["RemindInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
-                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+                "application/json": components["schemas"]["ReturnInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReturnInputRequest"];
+                "multipart/form-data": components["schemas"]["ReturnInputRequest"];
             };
         };
         responses: {
@@ -3427,11 +3590,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["RemindInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
-                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+                "application/json": components["schemas"]["TransferInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TransferInputRequest"];
+                "multipart/form-data": components["schemas"]["TransferInputRequest"];
             };
         };
         responses: {
@@ -3456,9 +3619,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["RemindInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RemindInputRequest"];
-                "multipart/form-data": components["schemas"]["RemindInputRequest"];
+                "application/json": components["schemas"]["WithdrawInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WithdrawInputRequest"];
+                "multipart/form-data": components["schemas"]["WithdrawInputRequest"];
             };
         };
         responses: {

@@ -143,3 +143,30 @@ def test_search_finds_words_in_attachments_with_highlights_and_only_visible_ones
     assert by_body["results"][0]["hits"]["body"][0].count("<mark>") >= 1
     assert client_for("auditor").get("/api/documents/search/?q=雪松计划").json()["count"] == 0
     assert clerk.get("/api/documents/search/?q=").status_code == 400
+
+
+def test_the_pdf_is_a_draft_until_sealed_then_the_kept_file(client_for, people):
+    from oa.documents.rendering.raster import extract_text
+
+    clerk = client_for("clerk")
+    document = clerk.post("/api/documents/outgoing/", NOTICE, format="json").json()
+    draft_pdf = clerk.get(f"/api/documents/{document['id']}/pdf/")
+    assert draft_pdf.status_code == 200 and draft_pdf["Content-Type"] == "application/pdf"
+    assert "草稿" in "".join(extract_text(draft_pdf.content)) and NOTICE["title"][:8] in "".join(
+        extract_text(draft_pdf.content)
+    )
+    document = _step(clerk, document, "Task_Draft")
+    for who, element in (
+        ("secretary", "Task_Review"),
+        ("director", "Task_SignOff"),
+        ("secretary", "Task_Recheck"),
+        ("clerk", "Task_Register"),
+        ("clerk2", "Task_Seal"),
+    ):
+        client = client_for(who)
+        document = _step(client, client.get(f"/api/documents/{document['id']}/").json(), element)
+    sealed = b"".join(clerk.get(f"/api/documents/{document['id']}/pdf/").streaming_content)
+    text = "".join(extract_text(sealed))
+    assert document["doc_number"] in text and "草稿" not in text
+    assert "sealed" in [row["action"] for row in document["trail"]]
+    assert client_for("auditor").get(f"/api/documents/{document['id']}/pdf/").status_code == 404
