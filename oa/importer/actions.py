@@ -211,7 +211,9 @@ def do_retry_quarantined(
             problems = [_duplicate(number, clash)]
         else:
             with transaction.atomic():
-                result = write_mapped(mapped, existing, run=item.run, acting_user=acting_user, ip=ip)
+                result = write_mapped(
+                    mapped, existing, run=item.run, acting_user=acting_user, fixes=fixes_obj.as_json(), ip=ip
+                )
             item.resolved, item.resolved_at, item.resolved_by = True, timezone.now(), acting_user
             item.document = result.document
     if problems:

@@ -28,8 +28,8 @@ from oa.importer import converters
 from oa.importer.converters import ConversionError
 from oa.importer.errors import Reason
 from oa.importer.people import PeopleIndex
-from oa.importer.sources.dxl.names import parse_name
 from oa.importer.records import RichValue, SourceAttachment, SourceItem, SourceRecord
+from oa.importer.sources.dxl.names import parse_name
 from templates_lib.kinds import TemplateKind
 from templates_lib.validation.mapping import CATCH_ALL, MAPPING_FIELDS
 
@@ -232,6 +232,11 @@ class Mapper:
 
     # --- mapping -------------------------------------------------------------------------------
 
+    def key_of(self, record: SourceRecord) -> str | None:
+        """The record's legacy key (what the ledger knows it by), before mapping it."""
+        rule = self.rule_for(record)
+        return _Mapping(self, record, rule, Fixes()).legacy_id() if rule is not None else record.key
+
     def map(
         self, record: SourceRecord, fixes: Fixes | None = None
     ) -> tuple[MappedDocument | None, list[Problem]]:
@@ -259,6 +264,7 @@ class _Mapping:
         self.problems: list[Problem] = []
         self.used_items: set[str] = set()  # casefolded names of items a field took
         self.fixed_items: set[str] = set()  # items whose field the admin typed in instead
+        self.reported_items: set[str] = set()  # items a field has already reported a problem with
         self.fields: dict[str, Any] = {}
         self.extra: dict[str, Any] = {}
         self.original: dict[str, str] = {}
@@ -376,7 +382,8 @@ class _Mapping:
         where = f"条目“{item.name}”" if item is not None else "填写的值"
         try:
             if item is not None and item.unreadable:
-                raise ConversionError(f"“{text}”无法读取")
+                what = "日期" if kind in ("date", "datetime") else "值"
+                raise ConversionError(f"“{text}”不是可识别的{what}（原系统中已无法读取）")
             if kind == "date":
                 self.set_lossy(name, converters.to_date(value, self.zone), text, item)
             elif kind == "datetime":
@@ -417,6 +424,8 @@ class _Mapping:
         except ConversionError as exc:
             reason = Reason.BAD_DATE if kind in ("date", "datetime") else Reason.BAD_VALUE
             self.problem(reason, f"{label}：{where} {exc}", field=name, item=item.name if item else None)
+            if item is not None:
+                self.reported_items.add(item.name.casefold())
 
     def set_lossy(self, name: str, value: Any, text: str, item: SourceItem | None) -> None:
         """A converted value; the text as written is kept in extra when the conversion changed it."""
@@ -596,8 +605,8 @@ class _Mapping:
     def source_problems(self) -> None:
         for problem in self.record.problems:
             item = (problem.item or "").casefold()
-            if item in self.fixed_items:
-                continue  # the admin typed in the value this item should have given
+            if item in self.fixed_items or item in self.reported_items:
+                continue  # typed in by the admin instead, or already reported by its field
             reason = _SOURCE_REASONS.get(problem.code, Reason.UNREADABLE)
             if reason == Reason.MISSING_KEY or (
                 reason == Reason.BROKEN_ATTACHMENT and item.startswith("$file")

@@ -135,6 +135,9 @@ class ImportedRecord(models.Model):
     last_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
     # What the last run did with it; a run resumed after a crash counts its own work again.
     last_outcome = models.CharField(max_length=16, choices=ImportRun.Outcome.choices)
+    # The admin's fixes that got it out of quarantine (mapping.Fixes JSON): later runs of the
+    # same export apply them again, so a fixed record does not fall back into quarantine.
+    fixes = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -15,9 +15,13 @@ from oa.importer.models import ImportedRecord, ImportRun, QuarantineItem
 
 
 def list_runs() -> QuerySet[ImportRun]:
-    return ImportRun.objects.select_related("created_by__account").annotate(
-        quarantined_open=Count("quarantine", filter=Q(quarantine__resolved=False)),
-        quarantined_resolved=Count("quarantine", filter=Q(quarantine__resolved=True)),
+    return (
+        ImportRun.objects.select_related("created_by__account")
+        .annotate(
+            quarantined_open=Count("quarantine", filter=Q(quarantine__resolved=False)),
+            quarantined_resolved=Count("quarantine", filter=Q(quarantine__resolved=True)),
+        )
+        .order_by("-created_at", "-id")
     )
 
 
@@ -73,3 +77,34 @@ def imported_documents(*, run: ImportRun | None = None, query: str = "") -> Quer
             .order_by("-rank", "-created_at", "-id")
         )
     return qs.order_by("-created_at", "-id")
+
+
+def available_mappings() -> list[dict]:
+    """The mappings a run may use: the unit's own, then the library's it has no copy of."""
+    from oa.templates.models import UnitTemplate
+    from templates_lib.kinds import TemplateKind
+    from templates_lib.models import Template, TemplateVersion
+
+    out = []
+    own = set()
+    for template in UnitTemplate.objects.filter(kind=TemplateKind.MAPPING).order_by("code"):
+        own.add(template.code)
+        content = template.content_json if isinstance(template.content_json, dict) else {}
+        out.append({"code": template.code, "name": template.name, "origin": "unit", "rules": _rules(content)})
+    published = TemplateVersion.State.PUBLISHED
+    for template in Template.objects.filter(kind=TemplateKind.MAPPING).exclude(code__in=own).order_by("code"):
+        version = template.versions.filter(state=published).order_by("-number").first()
+        if version is not None:
+            out.append(
+                {
+                    "code": template.code,
+                    "name": template.name,
+                    "origin": "library",
+                    "rules": _rules(version.content_json),
+                }
+            )
+    return out
+
+
+def _rules(content: dict) -> list[str]:
+    return [form.get("name", "") for form in (content or {}).get("forms", [])]

@@ -26,7 +26,7 @@ from django.utils import timezone
 from oa.core.audit import record_event
 from oa.documents.models import Direction, Document
 from oa.importer.errors import Reason
-from oa.importer.mapping import LoadedMapping, MappedDocument, Mapper, Problem
+from oa.importer.mapping import Fixes, LoadedMapping, MappedDocument, Mapper, Problem
 from oa.importer.models import ImportedRecord, ImportRun, QuarantineItem
 from oa.importer.people import PeopleIndex
 from oa.importer.records import SourceRecord
@@ -140,12 +140,18 @@ class Importer:
         return {rule: dict(outcomes) for rule, outcomes in sorted(self.counts.items())}
 
     def process(self, records: list[SourceRecord]) -> Iterator[Result]:
-        mapped = [(record, *self.mapper.map(record)) for record in records]
-        keys = [m.legacy_id for _r, m, _p in mapped if m is not None]
+        keys = [self.mapper.key_of(record) for record in records]
         ledger = {
             r.legacy_id: r
-            for r in ImportedRecord.objects.filter(legacy_id__in=keys).select_related("document")
+            for r in ImportedRecord.objects.filter(legacy_id__in=[k for k in keys if k]).select_related(
+                "document"
+            )
         }
+        mapped = []
+        for record, key in zip(records, keys, strict=True):
+            # A record the admin once fixed out of quarantine is read with the same fixes again.
+            fixes = Fixes.of(ledger[key].fixes) if key in ledger and ledger[key].fixes else None
+            mapped.append((record, *self.mapper.map(record, fixes)))
         for record, document, problems in mapped:
             if document is not None and document.legacy_id in self.seen_keys:
                 problem = Problem(
@@ -250,7 +256,13 @@ class Importer:
 
 
 def write_mapped(
-    mapped: MappedDocument, existing: ImportedRecord | None, *, run: ImportRun, acting_user, ip=None
+    mapped: MappedDocument,
+    existing: ImportedRecord | None,
+    *,
+    run: ImportRun,
+    acting_user,
+    fixes: dict | None = None,
+    ip=None,
 ) -> Result:
     """Create or update the document of one mapped record and its ledger row (the caller holds
     a transaction or savepoint)."""
@@ -265,13 +277,18 @@ def write_mapped(
             last_run=run,
             last_outcome=Outcome.CREATED,
             updated_at=now,
+            fixes=fixes or {},
         )
         return Result(Outcome.CREATED, mapped.rule, document)
     document = Document.objects.select_for_update().get(pk=existing.document_id)
     changed = update_document(document, mapped, acting_user=acting_user, now=now, ip=ip)
     outcome = Outcome.UPDATED if changed else Outcome.UNCHANGED
     ImportedRecord.objects.filter(pk=existing.pk).update(
-        fingerprint=mapped.fingerprint, last_run=run, last_outcome=outcome, updated_at=now
+        fingerprint=mapped.fingerprint,
+        last_run=run,
+        last_outcome=outcome,
+        updated_at=now,
+        **({"fixes": fixes} if fixes is not None else {}),
     )
     return Result(outcome, mapped.rule, document)
 
