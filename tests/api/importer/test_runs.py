@@ -46,11 +46,18 @@ def test_an_upload_is_dry_run_first_then_imported_on_request(siming_admin):
         {"rule": "其他文档", "created": 100, "updated": 0, "unchanged": 0, "quarantined": 0, "problems": {}}
     ]
     assert report["summary"]["skipped"]["form"] == 10
-    assert siming_admin.get(f"/api/importer/runs/{body['id']}/documents/").json()["count"] == 0  # nothing written
+    assert (
+        siming_admin.get(f"/api/importer/runs/{body['id']}/documents/").json()["count"] == 0
+    )  # nothing written
     started = siming_admin.post(f"/api/importer/runs/{body['id']}/start/")
     assert started.status_code == 201, started.content
     real = started.json()
-    assert (real["dry_run"], real["preview"], real["state"], real["total"]) == (False, body["id"], "queued", 100)
+    assert (real["dry_run"], real["preview"], real["state"], real["total"]) == (
+        False,
+        body["id"],
+        "queued",
+        100,
+    )
     busy = siming_admin.post(f"/api/importer/runs/{body['id']}/start/")
     assert busy.status_code == 409  # one real run at a time
     execute(real["id"])
@@ -68,7 +75,8 @@ def test_an_upload_is_dry_run_first_then_imported_on_request(siming_admin):
 
 
 @pytest.mark.parametrize(
-    ("name", "code", "line"), [("dxlDatabaseBadXML.xml", "bad_xml", 15), ("dxlDatabaseBadDXL.xml", "not_dxl", 21)]
+    ("name", "code", "line"),
+    [("dxlDatabaseBadXML.xml", "bad_xml", 15), ("dxlDatabaseBadDXL.xml", "not_dxl", 21)],
 )
 def test_a_malformed_export_is_refused_at_upload_with_its_line(siming_admin, name, code, line):
     response = upload(siming_admin, name, sample(name).read_bytes())
@@ -101,7 +109,9 @@ def test_the_quarantine_is_listed_and_a_record_fixed_and_retried(siming_admin):
         fawen(1),
         shouwen(2),
         document(item("DocNumber", text("思政办〔2010〕7号")), n=3, form="FaWen"),
-        document(item("Subject", text("关于放假的通知")), item("SendDate", text("去年夏天")), n=4, form="FaWen"),
+        document(
+            item("Subject", text("关于放假的通知")), item("SendDate", text("去年夏天")), n=4, form="FaWen"
+        ),
     )
     dry = upload(siming_admin, "fawen.xml", export).json()
     execute(dry["id"])
@@ -117,13 +127,17 @@ def test_the_quarantine_is_listed_and_a_record_fixed_and_retried(siming_admin):
         (3, "missing_title", unid(3)),
         (4, "bad_date", unid(4)),
     ]
-    only_dates = siming_admin.get(f"/api/importer/runs/{real['id']}/quarantine/", {"reason": "bad_date"}).json()
+    only_dates = siming_admin.get(
+        f"/api/importer/runs/{real['id']}/quarantine/", {"reason": "bad_date"}
+    ).json()
     assert only_dates["count"] == 1
     item_id = held["results"][0]["id"]
     detail = siming_admin.get(f"/api/importer/quarantine/{item_id}/").json()
     assert detail["items"] == [{"name": "DocNumber", "type": "text", "text": "思政办〔2010〕7号"}]
     assert detail["problems"][0]["field"] == "title"
-    bad = siming_admin.post(f"/api/importer/quarantine/{item_id}/retry/", {"fields": {"colour": "红"}}, format="json")
+    bad = siming_admin.post(
+        f"/api/importer/quarantine/{item_id}/retry/", {"fields": {"colour": "红"}}, format="json"
+    )
     assert bad.status_code == 400 and bad.json()["field"] == "fields"
     fixed = siming_admin.post(
         f"/api/importer/quarantine/{item_id}/retry/", {"fields": {"title": "关于补录的通知"}}, format="json"
@@ -131,8 +145,12 @@ def test_the_quarantine_is_listed_and_a_record_fixed_and_retried(siming_admin):
     assert fixed.status_code == 200, fixed.content
     assert fixed.json()["resolved"] is True and fixed.json()["document_title"] == "关于补录的通知"
     date_id = held["results"][1]["id"]
-    still = siming_admin.post(f"/api/importer/quarantine/{date_id}/retry/", {"fields": {"issued_date": "某天"}}, format="json")
-    assert still.status_code == 200 and still.json()["resolved"] is False and "某天" in still.json()["message"]
+    still = siming_admin.post(
+        f"/api/importer/quarantine/{date_id}/retry/", {"fields": {"issued_date": "某天"}}, format="json"
+    )
+    assert (
+        still.status_code == 200 and still.json()["resolved"] is False and "某天" in still.json()["message"]
+    )
     run = siming_admin.get(f"/api/importer/runs/{real['id']}/").json()
     assert (run["quarantined_open"], run["quarantined_resolved"]) == (1, 1)
     dry_item = siming_admin.get(f"/api/importer/runs/{dry['id']}/quarantine/").json()["results"][0]
@@ -152,13 +170,17 @@ def test_the_options_offer_the_units_mappings_the_fields_and_the_reasons(siming_
 def test_the_unit_admin_edits_the_mapping_through_the_template_api_and_runs_use_it(siming_admin):
     [template] = siming_admin.get("/api/templates/", {"kind": "mapping"}).json()
     content = siming_admin.get(f"/api/templates/{template['id']}/").json()["content"]
-    broken = siming_admin.patch(f"/api/templates/{template['id']}/", {"content": {"forms": []}}, format="json")
+    broken = siming_admin.patch(
+        f"/api/templates/{template['id']}/", {"content": {"forms": []}}, format="json"
+    )
     assert broken.status_code == 400 and broken.json()["code"] == "template_invalid"
     content["forms"][1]["match"].append("BeiWang")  # this unit's old system called 收文 备忘
     saved = siming_admin.patch(f"/api/templates/{template['id']}/", {"content": content}, format="json")
     assert saved.status_code == 200, saved.content
     run = upload(
-        siming_admin, "memo.xml", database(document(item("Subject", text("关于开会的通知")), n=9, form="BeiWang"))
+        siming_admin,
+        "memo.xml",
+        database(document(item("Subject", text("关于开会的通知")), n=9, form="BeiWang")),
     ).json()
     execute(run["id"])
     assert siming_admin.get(f"/api/importer/runs/{run['id']}/").json()["report"][0]["rule"] == "收文"
