@@ -1856,23 +1856,23 @@ export interface components {
         PublishLevelEnum: "public" | "on_request" | "not_public";
         QuarantineDetail: {
             readonly id: number;
-            run: number;
-            index: number;
-            key?: string;
-            form?: string;
-            rule?: string;
-            location?: string;
-            title?: string;
-            reason: components["schemas"]["QuarantineReasonEnum"];
+            readonly run: number;
+            readonly index: number;
+            readonly key: string;
+            readonly form: string;
+            readonly rule: string;
+            readonly location: string;
+            readonly title: string;
+            readonly reason: components["schemas"]["QuarantineReasonEnum"];
             readonly reason_display: string;
-            message: string;
-            field?: string;
-            problems?: unknown;
-            attempts?: number;
-            resolved?: boolean;
+            readonly message: string;
+            readonly field: string;
+            readonly problems: components["schemas"]["QuarantineProblem"][];
+            readonly attempts: number;
+            readonly resolved: boolean;
             /** Format: date-time */
-            resolved_at?: string | null;
-            document?: number | null;
+            readonly resolved_at: string | null;
+            readonly document: number | null;
             /** @default  */
             readonly document_title: string;
             readonly items: components["schemas"]["RecordItem"][];
@@ -1881,25 +1881,31 @@ export interface components {
         };
         QuarantineItem: {
             readonly id: number;
-            run: number;
-            index: number;
-            key?: string;
-            form?: string;
-            rule?: string;
-            location?: string;
-            title?: string;
-            reason: components["schemas"]["QuarantineReasonEnum"];
+            readonly run: number;
+            readonly index: number;
+            readonly key: string;
+            readonly form: string;
+            readonly rule: string;
+            readonly location: string;
+            readonly title: string;
+            readonly reason: components["schemas"]["QuarantineReasonEnum"];
             readonly reason_display: string;
-            message: string;
-            field?: string;
-            problems?: unknown;
-            attempts?: number;
-            resolved?: boolean;
+            readonly message: string;
+            readonly field: string;
+            readonly problems: components["schemas"]["QuarantineProblem"][];
+            readonly attempts: number;
+            readonly resolved: boolean;
             /** Format: date-time */
-            resolved_at?: string | null;
-            document?: number | null;
+            readonly resolved_at: string | null;
+            readonly document: number | null;
             /** @default  */
             readonly document_title: string;
+        };
+        QuarantineProblem: {
+            reason: components["schemas"]["QuarantineReasonEnum"];
+            message: string;
+            field: string | null;
+            item: string | null;
         };
         /**
          * @description * `missing_title` - 缺少标题
@@ -1984,20 +1990,19 @@ export interface components {
         };
         Run: {
             readonly id: number;
-            source_name: string;
-            kind: components["schemas"]["ImportRunKindEnum"];
+            readonly source_name: string;
+            readonly kind: components["schemas"]["ImportRunKindEnum"];
             readonly kind_display: string;
-            /** Format: int64 */
-            file_size?: number;
-            mapping_code: string;
-            dry_run?: boolean;
-            preview?: number | null;
-            state?: components["schemas"]["ImportRunStateEnum"];
+            readonly file_size: number;
+            readonly mapping_code: string;
+            readonly dry_run: boolean;
+            readonly preview: number | null;
+            readonly state: components["schemas"]["ImportRunStateEnum"];
             readonly state_display: string;
             readonly refusal: components["schemas"]["Refusal"] | null;
-            error?: string;
-            total?: number | null;
-            done?: number;
+            readonly error: string;
+            readonly total: number | null;
+            readonly done: number;
             readonly totals: {
                 [key: string]: number;
             };
@@ -2007,28 +2012,27 @@ export interface components {
             readonly quarantined_resolved: number;
             readonly created_by_name: string;
             /** Format: date-time */
-            created_at?: string;
+            readonly created_at: string;
             /** Format: date-time */
-            started_at?: string | null;
+            readonly started_at: string | null;
             /** Format: date-time */
-            finished_at?: string | null;
+            readonly finished_at: string | null;
         };
         RunDetail: {
             readonly id: number;
-            source_name: string;
-            kind: components["schemas"]["ImportRunKindEnum"];
+            readonly source_name: string;
+            readonly kind: components["schemas"]["ImportRunKindEnum"];
             readonly kind_display: string;
-            /** Format: int64 */
-            file_size?: number;
-            mapping_code: string;
-            dry_run?: boolean;
-            preview?: number | null;
-            state?: components["schemas"]["ImportRunStateEnum"];
+            readonly file_size: number;
+            readonly mapping_code: string;
+            readonly dry_run: boolean;
+            readonly preview: number | null;
+            readonly state: components["schemas"]["ImportRunStateEnum"];
             readonly state_display: string;
             readonly refusal: components["schemas"]["Refusal"] | null;
-            error?: string;
-            total?: number | null;
-            done?: number;
+            readonly error: string;
+            readonly total: number | null;
+            readonly done: number;
             readonly totals: {
                 [key: string]: number;
             };
@@ -2038,11 +2042,11 @@ export interface components {
             readonly quarantined_resolved: number;
             readonly created_by_name: string;
             /** Format: date-time */
-            created_at?: string;
+            readonly created_at: string;
             /** Format: date-time */
-            started_at?: string | null;
+            readonly started_at: string | null;
             /** Format: date-time */
-            finished_at?: string | null;
+            readonly finished_at: string | null;
             readonly report: components["schemas"]["FormReport"][];
             readonly summary: unknown;
         };

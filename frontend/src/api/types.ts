@@ -186,3 +186,17 @@ export type LibraryTemplateKind = C['TemplateKindEnum']
 export type UpgradePreview = U['UpgradePreview']
 export type MergeConflict = U['Conflict']
 export type Resolution = 'ours' | 'theirs'
+
+// ---------------------------------------------------------------- legacy import (历史数据导入)
+
+export type ImportRun = U['Run']
+export type ImportRunDetail = U['RunDetail']
+export type ImportRunState = U['ImportRunStateEnum']
+export type ImportFormReport = U['FormReport']
+export type QuarantineItem = U['QuarantineItem']
+export type QuarantineDetail = U['QuarantineDetail']
+export type QuarantineReason = U['QuarantineReasonEnum']
+export type ImportedDocument = U['ImportedDocument']
+export type ImporterOptions = U['Options']
+export type ImporterFieldOption = U['FieldOption']
+export type QuarantineRetryInput = U['RetryInputRequest']
