@@ -17,7 +17,7 @@ import logging
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 
 from django.db import IntegrityError, connection, transaction
@@ -32,7 +32,7 @@ from oa.importer.people import PeopleIndex
 from oa.importer.records import SourceRecord
 from oa.importer.sources import SourceRefused, open_source
 from oa.importer.uploads import file_digest, path_of
-from oa.importer.writing import create_document, update_document
+from oa.importer.writing import ArchiveNumbers, create_document, update_document
 
 logger = logging.getLogger(__name__)
 Outcome = ImportRun.Outcome
@@ -139,7 +139,15 @@ class Importer:
     def counts_json(self) -> dict:
         return {rule: dict(outcomes) for rule, outcomes in sorted(self.counts.items())}
 
-    def process(self, records: list[SourceRecord]) -> Iterator[Result]:
+    def process(self, records: list[SourceRecord]) -> list[Result]:
+        """One batch, in the caller's transaction: each record whole or quarantined, then what
+        the batch writes together (trail rows, ledger rows, 件号 counters)."""
+        self.batch = Batch()
+        results = list(self._process(records))
+        self.batch.flush(self.run)
+        return results
+
+    def _process(self, records: list[SourceRecord]) -> Iterator[Result]:
         keys = [self.mapper.key_of(record) for record in records]
         ledger = {
             r.legacy_id: r
@@ -235,13 +243,13 @@ class Importer:
             # A resumed run: this record was written before the interruption; count it as then.
             return Result(existing.last_outcome, mapped.rule, existing.document)
         if existing is not None and existing.fingerprint == mapped.fingerprint:
-            ImportedRecord.objects.filter(pk=existing.pk).update(
-                last_run=self.run, last_outcome=Outcome.UNCHANGED, updated_at=timezone.now()
-            )
+            self.batch.unchanged.append(existing.pk)
             return Result(Outcome.UNCHANGED, mapped.rule, existing.document)
         try:
             with transaction.atomic():
-                result = write_mapped(mapped, existing, run=self.run, acting_user=self.acting_user)
+                result = write_mapped(
+                    mapped, existing, run=self.run, acting_user=self.acting_user, batch=self.batch
+                )
         except IntegrityError as exc:
             if "doc_outgoing_number_unique" not in str(exc):
                 raise
@@ -250,9 +258,32 @@ class Importer:
                 record, [_duplicate(mapped.fields.get("doc_number", ""), other.title if other else None)],
                 rule=mapped.rule,
             )  # fmt: skip
-        if result.document is not None and existing is None:
-            ledger[mapped.legacy_id] = ImportedRecord.objects.get(legacy_id=mapped.legacy_id)
         return result
+
+
+@dataclass
+class Batch:
+    """What the records of one transaction write together, after their own savepoints: trail
+    rows and ledger rows in two bulk inserts, the unchanged records' ledger in one update, and
+    the 件号 counters once each. A record written in the batch is whole even so: its document,
+    files and number are in its savepoint, and the batch commits or rolls back as one."""
+
+    numbers: ArchiveNumbers = field(default_factory=ArchiveNumbers)
+    events: list = field(default_factory=list)
+    ledger: list[ImportedRecord] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+
+    def flush(self, run: ImportRun) -> None:
+        from oa.documents.models import DocumentEvent
+
+        self.numbers.flush()
+        DocumentEvent.objects.bulk_create(self.events)
+        ImportedRecord.objects.bulk_create(self.ledger)
+        if self.unchanged:
+            ImportedRecord.objects.filter(pk__in=self.unchanged).update(
+                last_run=run, last_outcome=Outcome.UNCHANGED, updated_at=timezone.now()
+            )
+        self.events, self.ledger, self.unchanged = [], [], []
 
 
 def write_mapped(
@@ -261,24 +292,34 @@ def write_mapped(
     *,
     run: ImportRun,
     acting_user,
+    batch: Batch | None = None,
     fixes: dict | None = None,
     ip=None,
 ) -> Result:
     """Create or update the document of one mapped record and its ledger row (the caller holds
-    a transaction or savepoint)."""
+    a transaction or savepoint). With a `batch`, its trail and ledger rows wait for the batch's
+    flush; without one (a retry from the quarantine) everything is written now."""
     now = timezone.now()
+    alone = batch is None
+    batch = batch or Batch()
     if existing is None:
-        document = create_document(mapped, acting_user=acting_user, now=now)
-        ImportedRecord.objects.create(
-            legacy_id=mapped.legacy_id,
-            document=document,
-            fingerprint=mapped.fingerprint,
-            first_run=run,
-            last_run=run,
-            last_outcome=Outcome.CREATED,
-            updated_at=now,
-            fixes=fixes or {},
+        document = create_document(
+            mapped, acting_user=acting_user, now=now, numbers=batch.numbers, events=batch.events
         )
+        batch.ledger.append(
+            ImportedRecord(
+                legacy_id=mapped.legacy_id,
+                document=document,
+                fingerprint=mapped.fingerprint,
+                first_run=run,
+                last_run=run,
+                last_outcome=Outcome.CREATED,
+                updated_at=now,
+                fixes=fixes or {},
+            )
+        )
+        if alone:
+            batch.flush(run)
         return Result(Outcome.CREATED, mapped.rule, document)
     document = Document.objects.select_for_update().get(pk=existing.document_id)
     changed = update_document(document, mapped, acting_user=acting_user, now=now, ip=ip)

@@ -100,16 +100,54 @@ def _store_files(document: Document, files: list[MappedFile], *, actor, at: date
     return DocumentFile.objects.bulk_create(rows)
 
 
-def _archive_code(document: Document, retention: str) -> str:
-    """档号 = 全宗号-门类代码·年度-保管期限-机构代码-件号 (DA/T 22-2015 §7.1), from the same
-    件号 counters as documents archived in the platform, so the two never share a number."""
-    when = document.issued_date or document.received_on or timezone.localdate(document.created_at)
-    department = document.lead_department or document.department
-    org = (department.code if department and department.code else "BGS").upper()
-    counter = numbering._lock_counter(f"archive:{retention}:{org}"[:40], when.year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{(connection.schema_name or 'unit').upper()}-WS·{when.year}-{retention}-{org}-{counter.last:04d}"
+class ArchiveNumbers:
+    """件号 for the documents of one transaction (a batch of a run, or one retry).
+
+    The counter rows are the ones documents archived in the platform use (key
+    `archive:<retention>:<org>`, per year), so the two never share a number. Each row is locked
+    the first time the transaction needs it and bumped in memory after that; `flush()` writes
+    the last numbers before the transaction commits. A document whose insert fails gives its
+    number back, so numbers are neither duplicated nor skipped (不重号、不空号).
+    """
+
+    def __init__(self) -> None:
+        self._counters: dict[tuple[str, int], object] = {}
+        self._org_codes: dict[int | None, str] = {}
+        self._last: tuple[str, int] | None = None
+
+    def org_of(self, department_id: int | None) -> str:
+        if department_id not in self._org_codes:
+            from oa.directory.models import Department
+
+            code = (
+                Department.objects.filter(pk=department_id).values_list("code", flat=True).first()
+                if department_id
+                else ""
+            )
+            self._org_codes[department_id] = (code or "BGS").upper()
+        return self._org_codes[department_id]
+
+    def take(self, document: Document, retention: str) -> str:
+        """档号 = 全宗号-门类代码·年度-保管期限-机构代码-件号 (DA/T 22-2015 §7.1)."""
+        when = document.issued_date or document.received_on or timezone.localdate(document.created_at)
+        org = self.org_of(document.lead_department_id or document.department_id)
+        key = (f"archive:{retention}:{org}"[:40], when.year)
+        counter = self._counters.get(key)
+        if counter is None:
+            counter = self._counters[key] = numbering._lock_counter(*key)
+        counter.last += 1
+        self._last = key
+        return f"{(connection.schema_name or 'unit').upper()}-WS·{when.year}-{retention}-{org}-{counter.last:04d}"
+
+    def give_back(self) -> None:
+        """Undo the last take() (its document was not written)."""
+        if self._last is not None:
+            self._counters[self._last].last -= 1
+            self._last = None
+
+    def flush(self) -> None:
+        for counter in self._counters.values():
+            counter.save(update_fields=["last"])
 
 
 def _origin(mapped: MappedDocument) -> str:
@@ -119,47 +157,67 @@ def _origin(mapped: MappedDocument) -> str:
     return f"{where}（{form}，{mapped.legacy_id}）" if form else f"{where}（{mapped.legacy_id}）"
 
 
-def create_document(mapped: MappedDocument, *, acting_user, now: datetime) -> Document:
-    """A new archived document from a mapped record; the caller holds the transaction."""
-    values = _values(mapped)
+def creation_events(document: Document, mapped: MappedDocument, *, acting_user, now: datetime) -> list:
+    """Its trail: created in the legacy system (when, by whom), then imported and archived."""
+    authors = "、".join(a["name"] for a in mapped.extra.get("authors", []))
+    return [
+        DocumentEvent(
+            document=document,
+            action=DocumentEvent.Action.CREATED,
+            actor=None,
+            at=document.created_at,
+            summary=f"在原系统中创建{f'（{authors}）' if authors else ''}"[:300],
+            detail={"legacy_id": mapped.legacy_id, "authors": mapped.extra.get("authors", [])},
+        ),
+        DocumentEvent(
+            document=document,
+            action=DocumentEvent.Action.ARCHIVED,
+            actor=acting_user,
+            at=now,
+            summary=f"从{_origin(mapped)}导入并归档：档号 {document.archive_code}，"
+            f"保管期限 {Retention(document.retention).label}"[:300],
+            detail={"legacy_id": mapped.legacy_id, "rule": mapped.rule, "record": mapped.record_kind},
+        ),
+    ]
+
+
+def create_document(
+    mapped: MappedDocument, *, acting_user, now: datetime, numbers: ArchiveNumbers, events: list | None = None
+) -> Document:
+    """A new archived document from a mapped record, in the caller's transaction.
+
+    A document with files is written, its files added, then archived (the files cannot be
+    added to an archived document); one without is written archived in one INSERT. Its two
+    trail rows go to `events` for the caller to insert with the batch, or are inserted now.
+    """
     retention = mapped.fields.get("retention") or Retention.YEARS_10
     document = Document(
-        **values,
+        **_values(mapped),
         drafter=acting_user,  # the technical owner; the original authors are in extra
         state=Document.State.ARCHIVED,
         legacy_id=mapped.legacy_id,
         extra=mapped.extra,
+        retention=retention,
+        archived_by=acting_user,
     )
-    document.save(force_insert=True)
-    _store_files(document, mapped.files, actor=acting_user, at=now)
-    document.archive_code = _archive_code(document, retention)
-    document.retention = retention
-    document.archived_by = acting_user
-    search.index_document(document)  # the 档号 is searchable too
-    document.archived_at = now  # the last write before the row freezes
-    document.save(update_fields=["archive_code", "retention", "archived_by", "archived_at"])
-    authors = "、".join(a["name"] for a in mapped.extra.get("authors", []))
-    DocumentEvent.objects.bulk_create(
-        [
-            DocumentEvent(
-                document=document,
-                action=DocumentEvent.Action.CREATED,
-                actor=None,
-                at=document.created_at,
-                summary=f"在原系统中创建{f'（{authors}）' if authors else ''}"[:300],
-                detail={"legacy_id": mapped.legacy_id, "authors": mapped.extra.get("authors", [])},
-            ),
-            DocumentEvent(
-                document=document,
-                action=DocumentEvent.Action.ARCHIVED,
-                actor=acting_user,
-                at=now,
-                summary=f"从{_origin(mapped)}导入并归档：档号 {document.archive_code}，"
-                f"保管期限 {Retention(retention).label}"[:300],
-                detail={"legacy_id": mapped.legacy_id, "rule": mapped.rule, "record": mapped.record_kind},
-            ),
-        ]
-    )
+    document.archive_code = numbers.take(document, retention)
+    try:
+        if not mapped.files:
+            document.archived_at = now
+        document.save(force_insert=True)
+        if mapped.files:
+            _store_files(document, mapped.files, actor=acting_user, at=now)
+            document.archived_at = now  # the last write before the row freezes
+            document.save(update_fields=["archived_at"])
+        search.index_document(document)  # its search vector is all an archived row still takes
+    except Exception:
+        numbers.give_back()  # the caller's savepoint takes the rows back; the number too
+        raise
+    rows = creation_events(document, mapped, acting_user=acting_user, now=now)
+    if events is None:
+        DocumentEvent.objects.bulk_create(rows)
+    else:
+        events.extend(rows)
     return document
 
 
