@@ -22,6 +22,13 @@ class RefusalSerializer(serializers.Serializer):
     column = serializers.IntegerField(allow_null=True)
 
 
+class QuarantineProblemSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=Reason.choices)
+    message = serializers.CharField()
+    field = serializers.CharField(allow_null=True)
+    item = serializers.CharField(allow_null=True)
+
+
 class RunSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
@@ -38,6 +45,7 @@ class RunSerializer(serializers.ModelSerializer):
             "state", "state_display", "refusal", "error", "total", "done", "totals", "quarantined_open",
             "quarantined_resolved", "created_by_name", "created_at", "started_at", "finished_at",
         ]  # fmt: skip
+        read_only_fields = fields
 
     def get_created_by_name(self, run) -> str:
         account = getattr(run.created_by, "account", None)
@@ -66,6 +74,7 @@ class RunDetailSerializer(RunSerializer):
 
     class Meta(RunSerializer.Meta):
         fields = [*RunSerializer.Meta.fields, "report", "summary"]
+        read_only_fields = fields
 
     @extend_schema_field(FormReportSerializer(many=True))
     def get_report(self, run) -> list[dict]:
@@ -87,6 +96,7 @@ class RunDetailSerializer(RunSerializer):
 class QuarantineItemSerializer(serializers.ModelSerializer):
     reason_display = serializers.CharField(source="get_reason_display", read_only=True)
     document_title = serializers.CharField(source="document.title", default="", read_only=True)
+    problems = QuarantineProblemSerializer(many=True, read_only=True)
 
     class Meta:
         model = QuarantineItem
@@ -94,6 +104,7 @@ class QuarantineItemSerializer(serializers.ModelSerializer):
             "id", "run", "index", "key", "form", "rule", "location", "title", "reason", "reason_display",
             "message", "field", "problems", "attempts", "resolved", "resolved_at", "document", "document_title",
         ]  # fmt: skip
+        read_only_fields = fields
 
 
 class RecordItemSerializer(serializers.Serializer):
@@ -115,6 +126,7 @@ class QuarantineDetailSerializer(QuarantineItemSerializer):
 
     class Meta(QuarantineItemSerializer.Meta):
         fields = [*QuarantineItemSerializer.Meta.fields, "items", "attachments", "fixes"]
+        read_only_fields = fields
 
     @extend_schema_field(RecordItemSerializer(many=True))
     def get_items(self, item) -> list[dict]:

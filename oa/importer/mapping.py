@@ -514,7 +514,13 @@ class _Mapping:
 
         body = self.source_item("body")
         images = self.pictures()
-        if body is not None:
+        typed = self.fixes.fields.get("body")
+        if typed:  # the admin typed the body in: plain text, one paragraph per line
+            lines = [line.strip() for line in str(typed).split("\n")]
+            self.fields["body_html"] = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
+            self.fields["body_text"] = str(typed)
+            self.extra.setdefault("fixed", {})["body"] = str(typed)
+        elif body is not None:
             rich = body.richtext
             if rich is not None:
                 shown = images.get(id(rich), {})

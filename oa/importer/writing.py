@@ -1,5 +1,5 @@
 """Writing imported documents: created archived, and brought up to date when a re-run finds
-their legacy record changed (ADR 0010).
+their legacy record changed (ADR 0011).
 
 An imported document is history: it is written with its files, indexed for search and
 archived (档号, 保管期限) in one transaction, after which the database refuses every change to

@@ -23,7 +23,14 @@ def builtin_copy(tmp_path):
 def test_the_migration_pass_loaded_every_builtin_template_and_kit(db):
     catalogue = json.loads((BUILTIN_DIR / "catalogue.json").read_text(encoding="utf-8"))
     assert Template.objects.filter(builtin=True).count() == len(catalogue["templates"]) == 20
-    for kind, count in [("flow", 6), ("form", 6), ("layout", 1), ("numbering", 3), ("roleset", 3), ("mapping", 1)]:
+    for kind, count in [
+        ("flow", 6),
+        ("form", 6),
+        ("layout", 1),
+        ("numbering", 3),
+        ("roleset", 3),
+        ("mapping", 1),
+    ]:
         assert Template.objects.filter(kind=kind).count() == count
     assert not TemplateVersion.objects.filter(state="draft").exists()
     kits = {k.code: k for k in StarterKit.objects.all()}

@@ -1,4 +1,4 @@
-"""Re-importing legacy documents that are already archived (ADR 0010).
+"""Re-importing legacy documents that are already archived (ADR 0011).
 
 Imported history is archived the moment it is written, yet the importer must be able to run
 again and bring a changed Domino document up to date. The triggers of migration 0002 now let

@@ -72,6 +72,10 @@ def test_an_upload_is_dry_run_first_then_imported_on_request(siming_admin):
     # The imported documents are the unit's documents: the admin (their technical owner) opens them.
     page = siming_admin.get(f"/api/documents/{first['id']}/")
     assert page.status_code == 200 and page.json()["state"] == "archived"
+    legacy = page.json()["legacy"]
+    assert legacy["legacy_id"] == first["legacy_id"] and legacy["source"] == "dxl"
+    assert legacy["authors"] == ["Eric BREHAULT"] and legacy["record"] == "archive"
+    assert legacy["file"] == "test_100docs.xml"
 
 
 @pytest.mark.parametrize(
