@@ -1323,6 +1323,7 @@ export interface components {
             readonly editable_step: string;
             readonly can_archive: boolean;
             readonly body_versions: number;
+            readonly legacy: components["schemas"]["Legacy"] | null;
         };
         DocumentFile: {
             readonly id: number;
@@ -1580,6 +1581,26 @@ export interface components {
             kind: components["schemas"]["TemplateKindEnum"];
             code: string;
             version?: number | null;
+        };
+        /**
+         * @description Where an imported document came from (oa/importer): its legacy key, source, form, the
+         *     original authors and editors, and the items no field took (kept, never dropped).
+         */
+        Legacy: {
+            legacy_id: string;
+            source: string;
+            file: string;
+            form: string | null;
+            /** @description outgoing, incoming or archive (archive-only) */
+            record: string;
+            authors: string[];
+            editors: string[];
+            items: components["schemas"]["LegacyItem"][];
+        };
+        LegacyItem: {
+            name: string;
+            type: string;
+            text: string;
         };
         LibraryEntry: {
             kind: components["schemas"]["TemplateKindEnum"];
