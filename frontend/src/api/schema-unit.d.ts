@@ -1402,6 +1402,14 @@ export interface components {
             signature_agency?: string;
             agency_mark?: string;
             body_html?: string;
+            source_agency?: string;
+            /** @description 来文字号 */
+            doc_number?: string;
+            /** Format: date */
+            received_on?: string;
+            copies?: number;
+            /** Format: date */
+            deadline?: string | null;
         };
         FieldOption: {
             name: string;
@@ -1822,6 +1830,14 @@ export interface components {
             signature_agency?: string;
             agency_mark?: string;
             body_html?: string;
+            source_agency?: string;
+            /** @description 来文字号 */
+            doc_number?: string;
+            /** Format: date */
+            received_on?: string;
+            copies?: number;
+            /** Format: date */
+            deadline?: string | null;
         };
         PatchedPositionUpdateInputRequest: {
             name?: string;
@@ -2190,6 +2206,7 @@ export interface components {
             instance: number;
             title: string;
             module: string;
+            business_key: string;
             urgency: components["schemas"]["UrgencyEnum"];
             starter: components["schemas"]["IdName"] | null;
             /** Format: date-time */
@@ -2237,6 +2254,7 @@ export interface components {
             instance: number;
             title: string;
             module: string;
+            business_key: string;
             urgency: components["schemas"]["UrgencyEnum"];
             starter: components["schemas"]["IdName"] | null;
             /** Format: date-time */
