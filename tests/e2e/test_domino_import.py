@@ -86,12 +86,25 @@ def test_a_unit_admin_imports_a_domino_export_from_the_admin_page(
     page.get_by_test_id("importer-doc-search").fill("struuntur")
     page.get_by_test_id("importer-doc-search").press("Enter")
     documents = page.get_by_test_id("importer-docs")
+    expect(documents).to_contain_text("Quae dum ita struuntur")
+    expect(documents).not_to_contain_text("mon texte")  # the newest notes, listed before the search
     expect(documents).to_contain_text(f"{CODE.upper()}-WS·")
     expect(documents).to_contain_text("Eric BREHAULT")
     documents.scroll_into_view_if_needed()
     shot("found")
 
+    # Its page in 办文 says where it came from and who wrote it there.
+    documents.locator("a").first.click()
+    origin = page.get_by_test_id("doc-legacy")
+    expect(origin).to_contain_text("原系统信息")
+    expect(origin).to_contain_text("Eric BREHAULT")
+    expect(origin).to_contain_text("test_100docs.xml")
+    expect(page.locator("body")).to_contain_text("struuntur")
+    shot("document")
+    page.go_back()
+
     # The history lists the dry run and the import.
+    page.goto(f"{unit}/admin/legacy-import")
     expect(page.get_by_test_id("importer-history")).to_contain_text("试导入")
     expect(page.get_by_test_id("importer-history")).to_contain_text("正式导入")
 
