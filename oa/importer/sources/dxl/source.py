@@ -20,7 +20,6 @@ class DxlFileSource:
         self.path = Path(path)
         self.name = name or self.path.name
         self.summary: dict[str, Any] = {}
-        self.bytes_read = 0
 
     def check(self) -> int:
         """The number of documents; SourceRefused (with the line) for malformed XML or not DXL."""
