@@ -57,6 +57,7 @@ TENANT_APPS = [
     "oa.templates",
     "oa.workflow",
     "oa.documents",
+    "oa.importer",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -221,6 +222,9 @@ SPECTACULAR_SETTINGS = {
         "UrgencyEnum": "oa.workflow.models.ProcessInstance.Urgency",
         "TrailActionEnum": "oa.workflow.models.TaskEvent.Action",
         "TaskActionEnum": "oa.workflow.queries.TASK_ACTIONS",
+        "ImportRunKindEnum": "oa.importer.models.ImportRun.Kind",
+        "ImportRunStateEnum": "oa.importer.models.ImportRun.State",
+        "QuarantineReasonEnum": "oa.importer.errors.Reason",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }

@@ -168,6 +168,46 @@ class CurrentTaskSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(allow_null=True)
 
 
+class LegacyItemSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    type = serializers.CharField()
+    text = serializers.CharField()
+
+
+class LegacySerializer(serializers.Serializer):
+    """Where an imported document came from (oa/importer): its legacy key, source, form, the
+    original authors and editors, and the items no field took (kept, never dropped)."""
+
+    legacy_id = serializers.CharField()
+    source = serializers.CharField()
+    file = serializers.CharField()
+    form = serializers.CharField(allow_null=True)
+    record = serializers.CharField(help_text="outgoing, incoming or archive (archive-only)")
+    authors = serializers.ListField(child=serializers.CharField())
+    editors = serializers.ListField(child=serializers.CharField())
+    items = LegacyItemSerializer(many=True)
+
+    def to_representation(self, document):
+        from oa.importer.records import SourceItem
+
+        extra = document.extra or {}
+        info = extra.get("import") or {}
+        items = []
+        for value in extra.get("items", []):
+            text = SourceItem.from_json(value.get("name", ""), value).text
+            items.append({"name": value.get("name", ""), "type": value.get("type", ""), "text": text[:500]})
+        return {
+            "legacy_id": document.legacy_id,
+            "source": info.get("source", ""),
+            "file": info.get("file", ""),
+            "form": info.get("form"),
+            "record": info.get("record", ""),
+            "authors": [a.get("name", "") for a in extra.get("authors", [])],
+            "editors": [a.get("name", "") for a in extra.get("editors", [])],
+            "items": items,
+        }
+
+
 class DocumentDetailSerializer(DocumentListItemSerializer):
     files = serializers.SerializerMethodField()
     trail = serializers.SerializerMethodField()
@@ -177,6 +217,7 @@ class DocumentDetailSerializer(DocumentListItemSerializer):
     body_versions = serializers.SerializerMethodField()
     process_instance = serializers.IntegerField(source="process_instance_id", allow_null=True)
     helper_departments = serializers.SerializerMethodField()
+    legacy = serializers.SerializerMethodField()
 
     class Meta(DocumentListItemSerializer.Meta):
         fields = [
@@ -185,8 +226,12 @@ class DocumentDetailSerializer(DocumentListItemSerializer):
             "number_rule", "signed_at", "sign_opinion", "copy_to", "body_html", "body_file", "signature_agency",
             "sealed_at", "note", "printing_agency", "printing_date", "copies", "helper_departments", "retention",
             "archived_at", "updated_at", "process_instance", "files", "trail", "current_tasks", "editable_step",
-            "can_archive", "body_versions",
+            "can_archive", "body_versions", "legacy",
         ]  # fmt: skip
+
+    @extend_schema_field(LegacySerializer(allow_null=True))
+    def get_legacy(self, obj):
+        return LegacySerializer(obj).data if obj.legacy_id else None
 
     @extend_schema_field(DocumentFileSerializer(many=True))
     def get_files(self, obj) -> list:

@@ -40,6 +40,8 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission("affairs.vehicles", "车辆调度", "Dispatch vehicles"),
     Permission("supervision.manage", "督办管理", "Manage supervision items"),
     Permission("notices.publish", "信息发布", "Publish notices"),
+    # Legacy data (Domino DXL exports, old registers): granted to 系统管理员 (importer 0002).
+    Permission("importer.manage", "历史数据导入", "Import legacy data"),
 )
 PERMISSION_CODES = frozenset(p.code for p in PERMISSIONS)
 

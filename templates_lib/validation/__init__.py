@@ -14,6 +14,7 @@ from templates_lib.kinds import TemplateKind, is_text_kind
 from templates_lib.validation.flow import check_flow
 from templates_lib.validation.form import check_form
 from templates_lib.validation.layout import check_layout
+from templates_lib.validation.mapping import check_mapping
 from templates_lib.validation.numbering import check_numbering
 from templates_lib.validation.problems import Problem, refuse
 from templates_lib.validation.roleset import check_roleset
@@ -23,6 +24,7 @@ JSON_CHECKS = {
     TemplateKind.LAYOUT: check_layout,
     TemplateKind.NUMBERING: check_numbering,
     TemplateKind.ROLESET: check_roleset,
+    TemplateKind.MAPPING: check_mapping,
 }
 
 

@@ -129,6 +129,15 @@ UNIT_ENDPOINTS = [
     ("DELETE", "/api/documents/1/files/1/", PARTY),
     ("GET", "/api/documents/1/pdf/", PARTY),
     ("POST", "/api/documents/1/archive/", PARTY),
+    ("GET", "/api/importer/options/", "importer.manage"),
+    ("GET", "/api/importer/runs/", "importer.manage"),
+    ("POST", "/api/importer/runs/", "importer.manage"),
+    ("GET", "/api/importer/runs/1/", "importer.manage"),
+    ("POST", "/api/importer/runs/1/start/", "importer.manage"),
+    ("GET", "/api/importer/runs/1/quarantine/", "importer.manage"),
+    ("GET", "/api/importer/runs/1/documents/", "importer.manage"),
+    ("GET", "/api/importer/quarantine/1/", "importer.manage"),
+    ("POST", "/api/importer/quarantine/1/retry/", "importer.manage"),
 ]
 
 

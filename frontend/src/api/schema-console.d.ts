@@ -790,9 +790,10 @@ export interface components {
          *     * `layout` - 版式
          *     * `numbering` - 编号规则
          *     * `roleset` - 角色集
+         *     * `mapping` - 导入映射
          * @enum {string}
          */
-        TemplateKindEnum: "flow" | "form" | "layout" | "numbering" | "roleset";
+        TemplateKindEnum: "flow" | "form" | "layout" | "numbering" | "roleset" | "mapping";
         /**
          * @description * `draft` - 草稿
          *     * `published` - 已发布
@@ -1300,7 +1301,7 @@ export interface operations {
     templates_list: {
         parameters: {
             query?: {
-                kind?: "flow" | "form" | "layout" | "numbering" | "roleset";
+                kind?: "flow" | "form" | "layout" | "mapping" | "numbering" | "roleset";
             };
             header?: never;
             path?: never;

@@ -564,6 +564,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/importer/options/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What the import page offers: the mappings, the fields a fix may set, the reasons. */
+        get: operations["importer_options_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/importer/quarantine/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["importer_quarantine_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/importer/quarantine/{id}/retry/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 修正后重试: map the record again with the fixes; `resolved` says whether it was imported, otherwise `reason`/`message` say what is still wrong. */
+        post: operations["importer_quarantine_retry_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/importer/runs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Import runs, newest first (dry runs and real runs). */
+        get: operations["importer_runs_list"];
+        put?: never;
+        /** @description Upload a DXL export or an XLSX/CSV register: the file is checked (a malformed or non-DXL file is refused with its line) and its dry run starts. */
+        post: operations["importer_runs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/importer/runs/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One run: state, progress (done of total), the report by form, why a file was refused. */
+        get: operations["importer_runs_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/importer/runs/{id}/documents/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Documents the run created, updated or found unchanged; `q` searches them as 办文 search does. */
+        get: operations["importer_runs_documents_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/importer/runs/{id}/quarantine/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The run's quarantine (隔离区): what was not imported, and why. */
+        get: operations["importer_runs_quarantine_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/importer/runs/{id}/start/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Start the real run (正式导入) of a finished dry run: same file, same mapping. */
+        post: operations["importer_runs_start_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/portal/home/": {
         parameters: {
             query?: never;
@@ -1187,6 +1323,7 @@ export interface components {
             readonly editable_step: string;
             readonly can_archive: boolean;
             readonly body_versions: number;
+            readonly legacy: components["schemas"]["Legacy"] | null;
         };
         DocumentFile: {
             readonly id: number;
@@ -1274,6 +1411,11 @@ export interface components {
             /** Format: date */
             deadline?: string | null;
         };
+        FieldOption: {
+            name: string;
+            label: string;
+            kind: string;
+        };
         FilesInputRequest: {
             /** @default attachment */
             role: components["schemas"]["FilesInputRoleEnum"];
@@ -1288,6 +1430,17 @@ export interface components {
         ForkInputRequest: {
             code: string;
             name: string;
+        };
+        FormReport: {
+            rule: string;
+            created: number;
+            updated: number;
+            unchanged: number;
+            quarantined: number;
+            /** @description reason → count */
+            problems: {
+                [key: string]: number;
+            };
         };
         GeneratedPassword: {
             username: string;
@@ -1323,6 +1476,35 @@ export interface components {
             total: number;
             created: number;
             generated_passwords: components["schemas"]["GeneratedPassword"][];
+        };
+        /**
+         * @description * `dxl` - Domino DXL
+         *     * `xlsx` - Excel 登记簿
+         *     * `csv` - CSV 登记簿
+         * @enum {string}
+         */
+        ImportRunKindEnum: "dxl" | "xlsx" | "csv";
+        /**
+         * @description * `queued` - 排队中
+         *     * `running` - 进行中
+         *     * `done` - 已完成
+         *     * `refused` - 文件被拒绝
+         *     * `failed` - 出错中止
+         * @enum {string}
+         */
+        ImportRunStateEnum: "queued" | "running" | "done" | "refused" | "failed";
+        ImportedDocument: {
+            id: number;
+            title: string;
+            direction: string;
+            doc_type: string;
+            doc_number: string;
+            archive_code: string;
+            legacy_id: string;
+            /** Format: date-time */
+            created_at: string;
+            readonly form: string;
+            readonly authors: string[];
         };
         /** @description 收文登记 (multipart: these fields plus files). */
         IncomingInputRequest: {
@@ -1408,6 +1590,26 @@ export interface components {
             code: string;
             version?: number | null;
         };
+        /**
+         * @description Where an imported document came from (oa/importer): its legacy key, source, form, the
+         *     original authors and editors, and the items no field took (kept, never dropped).
+         */
+        Legacy: {
+            legacy_id: string;
+            source: string;
+            file: string;
+            form: string | null;
+            /** @description outgoing, incoming or archive (archive-only) */
+            record: string;
+            authors: string[];
+            editors: string[];
+            items: components["schemas"]["LegacyItem"][];
+        };
+        LegacyItem: {
+            name: string;
+            type: string;
+            text: string;
+        };
         LibraryEntry: {
             kind: components["schemas"]["TemplateKindEnum"];
             code: string;
@@ -1421,6 +1623,12 @@ export interface components {
         LoginInputRequest: {
             username: string;
             password: string;
+        };
+        MappingOption: {
+            code: string;
+            name: string;
+            origin: components["schemas"]["OriginEnum"];
+            rules: string[];
         };
         Me: {
             id: number;
@@ -1448,6 +1656,17 @@ export interface components {
         };
         /** @enum {unknown} */
         NullEnum: null;
+        Options: {
+            mappings: components["schemas"]["MappingOption"][];
+            fields: components["schemas"]["FieldOption"][];
+            reasons: components["schemas"]["ReasonOption"][];
+        };
+        /**
+         * @description * `unit` - unit
+         *     * `library` - library
+         * @enum {string}
+         */
+        OriginEnum: "unit" | "library";
         PaginatedAuditEventList: {
             /** @example 123 */
             count: number;
@@ -1494,6 +1713,51 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["DocumentListItem"][];
+        };
+        PaginatedImportedDocumentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ImportedDocument"][];
+        };
+        PaginatedQuarantineItemList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["QuarantineItem"][];
+        };
+        PaginatedRunList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Run"][];
         };
         PaginatedSearchResultList: {
             /** @example 123 */
@@ -1631,6 +1895,94 @@ export interface components {
          * @enum {string}
          */
         PublishLevelEnum: "public" | "on_request" | "not_public";
+        QuarantineDetail: {
+            readonly id: number;
+            readonly run: number;
+            readonly index: number;
+            readonly key: string;
+            readonly form: string;
+            readonly rule: string;
+            readonly location: string;
+            readonly title: string;
+            readonly reason: components["schemas"]["QuarantineReasonEnum"];
+            readonly reason_display: string;
+            readonly message: string;
+            readonly field: string;
+            readonly problems: components["schemas"]["QuarantineProblem"][];
+            readonly attempts: number;
+            readonly resolved: boolean;
+            /** Format: date-time */
+            readonly resolved_at: string | null;
+            readonly document: number | null;
+            /** @default  */
+            readonly document_title: string;
+            readonly items: components["schemas"]["RecordItem"][];
+            readonly attachments: components["schemas"]["RecordAttachment"][];
+            readonly fixes: unknown;
+        };
+        QuarantineItem: {
+            readonly id: number;
+            readonly run: number;
+            readonly index: number;
+            readonly key: string;
+            readonly form: string;
+            readonly rule: string;
+            readonly location: string;
+            readonly title: string;
+            readonly reason: components["schemas"]["QuarantineReasonEnum"];
+            readonly reason_display: string;
+            readonly message: string;
+            readonly field: string;
+            readonly problems: components["schemas"]["QuarantineProblem"][];
+            readonly attempts: number;
+            readonly resolved: boolean;
+            /** Format: date-time */
+            readonly resolved_at: string | null;
+            readonly document: number | null;
+            /** @default  */
+            readonly document_title: string;
+        };
+        QuarantineProblem: {
+            reason: components["schemas"]["QuarantineReasonEnum"];
+            message: string;
+            field: string | null;
+            item: string | null;
+        };
+        /**
+         * @description * `missing_title` - 缺少标题
+         *     * `bad_date` - 日期无法识别
+         *     * `unknown_form` - 未知表单
+         *     * `broken_attachment` - 附件损坏或不被接受
+         *     * `missing_key` - 缺少唯一标识
+         *     * `duplicate_key` - 同一文件中唯一标识重复
+         *     * `missing_field` - 缺少必填项
+         *     * `bad_value` - 字段值无法识别
+         *     * `duplicate_number` - 发文字号重复
+         *     * `classification_too_high` - 密级超过本系统允许的最高密级
+         *     * `unreadable` - 文档无法完整读取
+         * @enum {string}
+         */
+        QuarantineReasonEnum: "missing_title" | "bad_date" | "unknown_form" | "broken_attachment" | "missing_key" | "duplicate_key" | "missing_field" | "bad_value" | "duplicate_number" | "classification_too_high" | "unreadable";
+        ReasonOption: {
+            code: components["schemas"]["QuarantineReasonEnum"];
+            label: string;
+        };
+        RecordAttachment: {
+            name: string;
+            size: number;
+            problems: string[];
+        };
+        RecordItem: {
+            name: string;
+            type: string;
+            text: string;
+        };
+        Refusal: {
+            code: string;
+            detail: string;
+            line: number | null;
+            column: number | null;
+        };
         RemindInputRequest: {
             /** @default  */
             note: string;
@@ -1642,6 +1994,17 @@ export interface components {
          * @enum {string}
          */
         RetentionEnum: "Y" | "D30" | "D10";
+        RetryInputRequest: {
+            /** @description mapped field → value typed in */
+            fields?: {
+                [key: string]: string;
+            };
+            /** @description the mapping's form rule to use */
+            form?: string;
+            skip_attachments?: string[];
+            /** @default false */
+            accept_problems: boolean;
+        };
         ReturnInputRequest: {
             /** @description The BPMN id of one of the task's allowed.return_targets. */
             to_element: string;
@@ -1665,6 +2028,68 @@ export interface components {
             name: string;
             code: string;
             permissions?: string[];
+        };
+        Run: {
+            readonly id: number;
+            readonly source_name: string;
+            readonly kind: components["schemas"]["ImportRunKindEnum"];
+            readonly kind_display: string;
+            readonly file_size: number;
+            readonly mapping_code: string;
+            readonly dry_run: boolean;
+            readonly preview: number | null;
+            readonly state: components["schemas"]["ImportRunStateEnum"];
+            readonly state_display: string;
+            readonly refusal: components["schemas"]["Refusal"] | null;
+            readonly error: string;
+            readonly total: number | null;
+            readonly done: number;
+            readonly totals: {
+                [key: string]: number;
+            };
+            /** @default 0 */
+            readonly quarantined_open: number;
+            /** @default 0 */
+            readonly quarantined_resolved: number;
+            readonly created_by_name: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly finished_at: string | null;
+        };
+        RunDetail: {
+            readonly id: number;
+            readonly source_name: string;
+            readonly kind: components["schemas"]["ImportRunKindEnum"];
+            readonly kind_display: string;
+            readonly file_size: number;
+            readonly mapping_code: string;
+            readonly dry_run: boolean;
+            readonly preview: number | null;
+            readonly state: components["schemas"]["ImportRunStateEnum"];
+            readonly state_display: string;
+            readonly refusal: components["schemas"]["Refusal"] | null;
+            readonly error: string;
+            readonly total: number | null;
+            readonly done: number;
+            readonly totals: {
+                [key: string]: number;
+            };
+            /** @default 0 */
+            readonly quarantined_open: number;
+            /** @default 0 */
+            readonly quarantined_resolved: number;
+            readonly created_by_name: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly finished_at: string | null;
+            readonly report: components["schemas"]["FormReport"][];
+            readonly summary: unknown;
         };
         SearchHitFile: {
             file: number;
@@ -1862,9 +2287,10 @@ export interface components {
          *     * `layout` - 版式
          *     * `numbering` - 编号规则
          *     * `roleset` - 角色集
+         *     * `mapping` - 导入映射
          * @enum {string}
          */
-        TemplateKindEnum: "flow" | "form" | "layout" | "numbering" | "roleset";
+        TemplateKindEnum: "flow" | "form" | "layout" | "numbering" | "roleset" | "mapping";
         Token: {
             readonly id: number;
             name: string;
@@ -1983,6 +2409,14 @@ export interface components {
             result_diff: string;
             /** @description The merged content; unresolved conflicts keep the unit's side. */
             content: unknown;
+        };
+        UploadInputRequest: {
+            /**
+             * Format: binary
+             * @description A Domino DXL export (.xml/.dxl) or an XLSX/CSV register.
+             */
+            file: string;
+            mapping?: string;
         };
         /**
          * @description * `normal` - 普通
@@ -3075,6 +3509,218 @@ export interface operations {
             };
         };
     };
+    importer_options_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Options"];
+                };
+            };
+        };
+    };
+    importer_quarantine_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuarantineDetail"];
+                };
+            };
+        };
+    };
+    importer_quarantine_retry_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RetryInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RetryInputRequest"];
+                "multipart/form-data": components["schemas"]["RetryInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuarantineDetail"];
+                };
+            };
+        };
+    };
+    importer_runs_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedRunList"];
+                };
+            };
+        };
+    };
+    importer_runs_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDetail"];
+                };
+            };
+        };
+    };
+    importer_runs_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDetail"];
+                };
+            };
+        };
+    };
+    importer_runs_documents_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                q?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedImportedDocumentList"];
+                };
+            };
+        };
+    };
+    importer_runs_quarantine_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                reason?: "bad_date" | "bad_value" | "broken_attachment" | "classification_too_high" | "duplicate_key" | "duplicate_number" | "missing_field" | "missing_key" | "missing_title" | "unknown_form" | "unreadable";
+                resolved?: boolean;
+                rule?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedQuarantineItemList"];
+                };
+            };
+        };
+    };
+    importer_runs_start_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDetail"];
+                };
+            };
+        };
+    };
     portal_home_retrieve: {
         parameters: {
             query?: never;
@@ -3097,7 +3743,7 @@ export interface operations {
     templates_list: {
         parameters: {
             query?: {
-                kind?: "flow" | "form" | "layout" | "numbering" | "roleset";
+                kind?: "flow" | "form" | "layout" | "mapping" | "numbering" | "roleset";
             };
             header?: never;
             path?: never;

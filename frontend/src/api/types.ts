@@ -207,3 +207,17 @@ export type ElementsInput = U['ElementsInputRequest']
 export type IncomingInput = Omit<U['IncomingInputRequest'], 'files'>
 export type DocumentListQuery = NonNullable<UnitOps['documents_list']['parameters']['query']>
 export type RegisterQuery = NonNullable<UnitOps['documents_registers_outgoing_list']['parameters']['query']>
+
+// ---------------------------------------------------------------- legacy import (历史数据导入)
+
+export type ImportRun = U['Run']
+export type ImportRunDetail = U['RunDetail']
+export type ImportRunState = U['ImportRunStateEnum']
+export type ImportFormReport = U['FormReport']
+export type QuarantineItem = U['QuarantineItem']
+export type QuarantineDetail = U['QuarantineDetail']
+export type QuarantineReason = U['QuarantineReasonEnum']
+export type ImportedDocument = U['ImportedDocument']
+export type ImporterOptions = U['Options']
+export type ImporterFieldOption = U['FieldOption']
+export type QuarantineRetryInput = U['RetryInputRequest']

@@ -5,10 +5,18 @@ export const PERM = {
   security: 'security.manage',
   audit: 'audit.view',
   templates: 'templates.manage',
+  importer: 'importer.manage',
 } as const
 
 /** Any of these opens the unit's 管理 (admin) area. */
-export const ADMIN_PERMISSIONS: string[] = [PERM.directory, PERM.roles, PERM.security, PERM.audit, PERM.templates]
+export const ADMIN_PERMISSIONS: string[] = [
+  PERM.directory,
+  PERM.roles,
+  PERM.security,
+  PERM.audit,
+  PERM.templates,
+  PERM.importer,
+]
 
 /**
  * The three officer roles (三员): their permissions are fixed by the platform and one

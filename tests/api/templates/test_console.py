@@ -40,7 +40,7 @@ def test_the_library_lists_templates_by_kind(provider, django_assert_max_num_que
         "created_at": "",
         "updated_at": "",
     }
-    assert len(provider.get("/api/templates/").json()) == 19
+    assert len(provider.get("/api/templates/").json()) == 20
 
 
 def test_a_template_shows_its_versions_and_a_versions_content(provider):

@@ -177,17 +177,20 @@ def iter_dxl(source: DxlSource) -> Iterator[DxlEvent]:
     yield reader.summary
 
 
-def check_dxl(source: DxlSource) -> None:
+def check_dxl(source: DxlSource) -> int:
     """Read the whole file once; raise DxlFormatError unless it is well-formed XML and DXL.
 
     DXL here means: the root is a DXL root element (database, document, note, a design element
     or acl) in the DXL namespace (or in none, as some older tools wrote it), and a database
     holds only what the DTD lets it hold. A file object is put back where it was.
+    Returns the number of data notes the file holds (what the reader will yield), so an
+    importer knows its total before the first document.
     """
     with _opened(source) as stream, _rewound(source):
         context = _iterparse(stream, events=("start", "end"))
         depth = 0
         root: Any = None
+        documents = 0
         try:
             for event, element in context:
                 if event == "start":
@@ -199,12 +202,22 @@ def check_dxl(source: DxlSource) -> None:
                         _check_database_child(element, namespace_of(root.tag))
                     continue
                 depth -= 1
+                # What the reader yields: a database's top-level notes, or a note that is the root.
+                at_top = depth == 1 and local_name(root.tag) == "database"
+                if (at_top or (depth == 0 and element is root)) and _is_data_note(element):
+                    documents += 1
                 if depth == 1:
                     element.clear(keep_tail=False)
                     while element.getprevious() is not None:
                         del root[0]
         except etree.XMLSyntaxError as exc:
             raise _syntax_error(exc) from exc
+    return documents
+
+
+def _is_data_note(element: Any) -> bool:
+    name = local_name(element.tag)
+    return name == "document" or (name == "note" and element.get("class") == "document")
 
 
 # --- reading one document ----------------------------------------------------------------------

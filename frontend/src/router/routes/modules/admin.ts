@@ -59,6 +59,12 @@ export const adminChildren: RouteRecordRaw[] = [
     meta: { title: 'menu.unitTemplates', activeMenu: 'admin-templates', permissions: [PERM.templates] },
   },
   {
+    path: 'legacy-import',
+    name: 'admin-legacy-import',
+    component: () => import('@/views/importer/runs/index.vue'),
+    meta: { title: 'menu.legacyImport', menu: true, icon: 'Box', permissions: [PERM.importer] },
+  },
+  {
     path: 'audit',
     name: 'admin-audit',
     component: () => import('@/views/audit/events/index.vue'),

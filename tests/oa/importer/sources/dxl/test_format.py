@@ -174,7 +174,7 @@ def test_a_bare_document_root():
         )
         .encode("gbk")
     )
-    check_dxl(io.BytesIO(data))
+    assert check_dxl(io.BytesIO(data)) == 1
     [found], summary = read(data)
     assert (found.text("Subject"), found.form, found.unid) == (
         SUBJECT,
@@ -192,7 +192,7 @@ def test_a_note_class_document_and_design_notes():
         "<agent name='归档'><noteinfo unid='AD'/></agent>\n",
         document(item("Subject", text("第二份")), n=2),
     )
-    check_dxl(io.BytesIO(data))
+    assert check_dxl(io.BytesIO(data)) == 2
     documents, summary = read(data)
     assert [(d.element, d.form, d.text("Subject"), d.index) for d in documents] == [
         ("note", "收文", "来文", 1),
@@ -210,7 +210,7 @@ def test_a_database_without_the_dxl_namespace():
 
 def test_a_single_design_note_is_dxl_with_no_documents():
     data = b"<form xmlns='http://www.lotus.com/dxl' name='x'><noteinfo unid='AA'/></form>"
-    check_dxl(io.BytesIO(data))
+    assert check_dxl(io.BytesIO(data)) == 0
     documents, summary = read(data)
     assert documents == []
     assert (summary.root, summary.skipped) == ("form", {"form": 1})

@@ -239,3 +239,9 @@ def test_richtext_sample_document_has_no_items_and_its_form_body_converts():
         in richtext.html
     )
     assert richtext.html.startswith("<p><strong>Lists</strong></p><p>Lists</p>")
+
+
+@pytest.mark.parametrize("name", GOOD)
+def test_check_dxl_counts_the_documents_the_reader_yields(name):
+    documents, _ = read(name)
+    assert check_dxl(SAMPLES / name) == len(documents)

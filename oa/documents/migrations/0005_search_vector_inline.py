@@ -14,7 +14,7 @@ TABLE = "documents_document"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("documents", "0003_list_indexes")]
+    dependencies = [("documents", "0004_list_indexes")]
 
     operations = [
         migrations.RunSQL(

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("documents", "0002_archived_documents_are_immutable")]
+    dependencies = [("documents", "0003_imported_documents_maintenance")]
 
     operations = [
         migrations.AddIndex(
