@@ -285,7 +285,7 @@ class SearchView(generics.ListAPIView):
     def get_queryset(self):
         filters = _filters(self.request)
         self.query = filters.q
-        result = queries.search_documents(self.request.user, self.query, filters)
+        result = queries.search_with_count(self.request.user, self.query, filters)
         # The search has counted its matches already (DocumentPagination uses this).
         self.document_count = (result.count, result.count_exact)
         return result.documents

@@ -294,8 +294,15 @@ class SearchResult:
     count_exact: bool  # false: more documents match (the newest RANK_WINDOW are ranked)
 
 
-def search_documents(user, query: str, filters: DocumentFilters) -> SearchResult:
-    """Documents matching every word of `query` that the user may see, best first.
+def search_documents(user, query: str, filters: DocumentFilters) -> QuerySet[Document]:
+    """Documents matching every word of `query` that the user may see, best first (see
+    search_with_count)."""
+    return search_with_count(user, query, filters).documents
+
+
+def search_with_count(user, query: str, filters: DocumentFilters) -> SearchResult:
+    """Documents matching every word of `query` that the user may see, best first, and how
+    many.
 
     Testing a document against the query or ranking it reads its 2 KB search vector; that is
     cheap for a few thousand matches and takes seconds for a word like 安全 or 通知, which

@@ -81,7 +81,7 @@ def test_lists_show_exactly_the_documents_visible_q_allows(people, cast):
         (people["auditor"], []),
         (people["secretary"], [led.pk]),
     ):
-        result = queries.search_documents(user, "冬季", queries.DocumentFilters())
+        result = queries.search_with_count(user, "冬季", queries.DocumentFilters())
         assert [d.pk for d in result.documents] == found, user.username
 
 
@@ -103,17 +103,17 @@ def test_a_common_word_ranks_and_pages_the_newest_matches(people, monkeypatch):
         )
         for n in range(3)
     ]
-    result = queries.search_documents(people["secretary"], "防汛", queries.DocumentFilters())
+    result = queries.search_with_count(people["secretary"], "防汛", queries.DocumentFilters())
     assert (result.count, result.count_exact) == (2, False)
     assert {d.pk for d in result.documents} == {d.pk for d in registered[1:]}
-    result = queries.search_documents(people["secretary"], "防汛检查通知0", queries.DocumentFilters())
+    result = queries.search_with_count(people["secretary"], "防汛检查通知0", queries.DocumentFilters())
     assert (result.count, result.count_exact) == (1, True)
 
 
 @pytest.mark.parametrize("query", ["", "   ", "，。"])
 def test_a_search_needs_a_word(people, query):
     with pytest.raises(ActionError) as refused:
-        queries.search_documents(people["secretary"], query, queries.DocumentFilters())
+        queries.search_with_count(people["secretary"], query, queries.DocumentFilters())
     assert refused.value.field == "q"
 
 
@@ -125,9 +125,9 @@ def test_the_newest_matches_are_looked_for_among_the_newest_documents_first(peop
         for title in ("关于古树名木保护的通知", "关于防汛检查的通知", "关于防汛演练的通知")
     )
     # a common word: found among the two newest documents, the newest of them shown
-    result = queries.search_documents(people["secretary"], "防汛", queries.DocumentFilters())
+    result = queries.search_with_count(people["secretary"], "防汛", queries.DocumentFilters())
     assert [d.pk for d in result.documents] == [newest.pk] and result.count_exact is False
     # a word only an older document has: looked for beyond them
-    result = queries.search_documents(people["secretary"], "古树", queries.DocumentFilters())
+    result = queries.search_with_count(people["secretary"], "古树", queries.DocumentFilters())
     assert [d.pk for d in result.documents] == [oldest.pk] and result.count_exact is True
     assert middle.pk not in {d.pk for d in result.documents}
