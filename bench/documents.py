@@ -826,7 +826,7 @@ def _statement(sql: str) -> str:
         return "count"
     if "ts_rank" in sql:
         return "ranked page"
-    if '"search_vector" @@' in sql:
+    if '"search_vector" @@' in sql or "ts_match_vq" in sql:
         return "newest matches"
     if 'FROM "documents_document"' in sql and "LIMIT" in sql:
         return "page"
