@@ -1,9 +1,10 @@
 """Pages of the document lists, registers and search.
 
 Lists and registers are counted by queries.count_documents: exactly up to 10,000 rows, the
-planner's estimate beyond (count_exact: false, shown as 约 N). A search has counted already and
-sets the view's `document_count` to (count, exact): it pages its newest 500 matches, ranked,
-and count_exact is false when more documents match than that."""
+planner's estimate beyond (count_exact: false, shown as 约 N). A view that knows the count
+already sets its `document_count` to (count, exact): a reader's unfiltered list (the ids it
+read), a search (it pages its newest 500 matches, ranked, and count_exact is false when more
+documents match than that)."""
 
 from __future__ import annotations
 

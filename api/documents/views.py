@@ -92,7 +92,8 @@ class DocumentListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return queries.list_documents(self.request.user, _filters(self.request))
+        documents, self.document_count = queries.list_with_count(self.request.user, _filters(self.request))
+        return documents
 
 
 class OutgoingCreateView(APIView):

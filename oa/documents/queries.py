@@ -260,14 +260,19 @@ def _filtered(qs: QuerySet, f: DocumentFilters, user) -> QuerySet:
 
 
 def list_documents(user, filters: DocumentFilters) -> QuerySet[Document]:
-    qs = _filtered(visible_documents(user), filters, user)
+    return list_with_count(user, filters)[0]
+
+
+def list_with_count(user, filters: DocumentFilters) -> tuple[QuerySet[Document], tuple[int, bool] | None]:
+    """The list, newest first, and its (count, exact) when it is known without counting: a
+    reader's whole list is the ids visible_documents read (None: count_documents counts)."""
+    visible, how_many = _visible(user)
+    known = (how_many, True) if how_many is not None and filters == DocumentFilters() else None
+    qs = _filtered(visible, filters, user)
     if filters.q:
         qs = qs.filter(Q(title__icontains=filters.q) | Q(doc_number__icontains=filters.q))
-    return (
-        qs.select_related("drafter__account", "department", "lead_department")
-        .defer("search_vector")
-        .order_by("-created_at", "-id")
-    )
+    qs = qs.select_related("drafter__account", "department", "lead_department").defer("search_vector")
+    return qs.order_by("-created_at", "-id"), known
 
 
 def register(user, direction: str, filters: DocumentFilters) -> QuerySet[Document]:

@@ -75,6 +75,10 @@ def test_lists_show_exactly_the_documents_visible_q_allows(people, cast):
     # and the office head sees the whole register
     listed, one_by_one = visible_both_ways(people["secretary"])
     assert listed == one_by_one == {draft.pk, led.pk, helped.pk, other.pk}
+    # a reader's whole list is counted from the ids read for it; a filtered one is counted
+    assert queries.list_with_count(drafter, queries.DocumentFilters())[1] == (2, True)
+    filtered, known = queries.list_with_count(drafter, queries.DocumentFilters(direction="outgoing"))
+    assert known is None and [d.pk for d in filtered] == [draft.pk]
     # a search answers each with what they may see (a reader's own documents tested one by one)
     for user, found in (
         (member, [led.pk]),
