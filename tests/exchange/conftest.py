@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from tests.conftest import SIMING
+from tests.exchange.cast import ensure_jimei, make_clerks
+from tests.oa.documents.conftest import cast, complete, people  # noqa: F401 (fixtures)
+
+NOTICE = {
+    "title": "关于做好2026年冬季安全生产工作的通知",
+    "doc_type": "通知",
+    "main_recipients": "各区人民政府办公室",
+    "copy_to": "市应急管理局",
+    "body_html": "<p>为切实做好今冬安全生产工作，现将有关事项通知如下。</p>",
+}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ensure_jimei()
+
+
+@pytest.fixture
+def clerks(db):
+    return make_clerks()
+
+
+@pytest.fixture
+def media(tmp_path, settings):
+    """Each test's own media folder: unit file stores and the hub's package store."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def seal_notice(people, *, attachments=None, **changes):
+    """An outgoing 通知 in siming taken through the 发文 flow to 核发 (sealed, numbered)."""
+    from oa.documents import actions
+
+    with schema_context(SIMING):
+        document = actions.do_create_outgoing(acting_user=people["clerk"], fields={**NOTICE, **changes})
+        if attachments:
+            actions.do_add_files(document, acting_user=people["clerk"], files=attachments)
+        for step in ("Task_Draft", "Task_Review", "Task_SignOff", "Task_Recheck", "Task_Register", "Task_Seal"):
+            complete(document, step, people)
+    connection.set_schema_to_public()
+    return document
+
+
+@pytest.fixture
+def sealed(people, media):
+    from tests.oa.documents import samples
+
+    return seal_notice(
+        people,
+        attachments=[("检查表.docx", samples.docx(["冬季安全检查表"])), ("名单.pdf", samples.pdf(["联络人名单"]))],
+    )
