@@ -60,7 +60,9 @@ def _name(user) -> str:
     return (account.display_name if account else "") or getattr(user, "username", "") or "系统"
 
 
-def _event(delivery: Delivery, action: str, *, at, actor: str = "", party: str = "", detail: str = "") -> None:
+def _event(
+    delivery: Delivery, action: str, *, at, actor: str = "", party: str = "", detail: str = ""
+) -> None:
     DeliveryEvent.objects.create(
         delivery=delivery, action=action, at=at, actor_name=actor[:150], party_code=party, detail=detail[:500]
     )
@@ -112,16 +114,22 @@ def _clean_text(value, *, label: str, limit: int, required: bool = False, field:
 
 
 @transaction.atomic
-def do_create_external_party(*, acting_user, code: str, name: str, network: str, note: str = "", ip=None) -> Party:
+def do_create_external_party(
+    *, acting_user, code: str, name: str, network: str, note: str = "", ip=None
+) -> Party:
     """An external unit known only by its code: reached through the gateway of its network."""
     code = (code or "").strip()
     if not _EXTERNAL_CODE.fullmatch(code):
         raise ActionError(
-            ErrorCode.INVALID, "单位代码为2到40位字母、数字、点、下划线或连字符（如统一社会信用代码）。", field="code"
+            ErrorCode.INVALID,
+            "单位代码为2到40位字母、数字、点、下划线或连字符（如统一社会信用代码）。",
+            field="code",
         )
     directory.sync_platform_units()
     if Party.objects.filter(code__iexact=code).exists():
-        raise ActionError(ErrorCode.DUPLICATE, f"交换目录中已有代码为“{code}”的单位。", field="code", status=409)
+        raise ActionError(
+            ErrorCode.DUPLICATE, f"交换目录中已有代码为“{code}”的单位。", field="code", status=409
+        )
     name = _clean_text(name, label="单位名称", limit=100, required=True, field="name")
     network = _clean_text(network, label="所在网络", limit=32, required=True, field="network")
     if not re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", network):
@@ -130,7 +138,11 @@ def do_create_external_party(*, acting_user, code: str, name: str, network: str,
         code=code, name=name, network=network, note=_clean_text(note, label="备注", limit=200, field="note")
     )
     record_event(
-        "exchange.party_created", acting_user=acting_user, target=party, summary=f"新增外部单位：{name}（{code}）", ip=ip
+        "exchange.party_created",
+        acting_user=acting_user,
+        target=party,
+        summary=f"新增外部单位：{name}（{code}）",
+        ip=ip,
     )
     return party
 
@@ -149,13 +161,19 @@ def do_update_external_party(party: Party, *, acting_user, changes: dict, ip=Non
     if "network" in changes:
         network = _clean_text(changes["network"], label="所在网络", limit=32, required=True, field="network")
         if not re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", network):
-            raise ActionError(ErrorCode.INVALID, "所在网络应为小写字母开头的标识，如 intranet。", field="network")
+            raise ActionError(
+                ErrorCode.INVALID, "所在网络应为小写字母开头的标识，如 intranet。", field="network"
+            )
         party.network = network
     if "active" in changes:
         party.active = bool(changes["active"])
     party.save()
     record_event(
-        "exchange.party_updated", acting_user=acting_user, target=party, summary=f"修改外部单位：{party.name}", ip=ip
+        "exchange.party_updated",
+        acting_user=acting_user,
+        target=party,
+        summary=f"修改外部单位：{party.name}",
+        ip=ip,
     )
     return party
 
@@ -187,9 +205,13 @@ def do_delete_external_party(party: Party, *, acting_user, ip=None) -> None:
 def _group_values(fields: dict, *, partial: bool) -> tuple[dict, list[str] | None]:
     values: dict = {}
     if "name" in fields or not partial:
-        values["name"] = _clean_text(fields.get("name"), label="组名称", limit=100, required=True, field="name")
+        values["name"] = _clean_text(
+            fields.get("name"), label="组名称", limit=100, required=True, field="name"
+        )
     if "description" in fields:
-        values["description"] = _clean_text(fields["description"], label="说明", limit=300, field="description")
+        values["description"] = _clean_text(
+            fields["description"], label="说明", limit=300, field="description"
+        )
     if "order" in fields:
         order = fields["order"]
         if not isinstance(order, int) or isinstance(order, bool) or order < 0:
@@ -211,7 +233,9 @@ def _set_members(group: PartyGroup, codes: list[str]) -> None:
     parties = list(Party.objects.filter(code__in=codes))
     unknown = sorted(set(codes) - {p.code for p in parties})
     if unknown:
-        raise ActionError(ErrorCode.INVALID, f"交换目录中没有这些单位：{'、'.join(unknown[:10])}。", field="members")
+        raise ActionError(
+            ErrorCode.INVALID, f"交换目录中没有这些单位：{'、'.join(unknown[:10])}。", field="members"
+        )
     group.members.set(parties)
 
 
@@ -219,7 +243,9 @@ def _set_members(group: PartyGroup, codes: list[str]) -> None:
 def do_create_group(*, acting_user, code: str, fields: dict, now=None, ip=None) -> PartyGroup:
     code = (code or "").strip()
     if not re.fullmatch(r"[a-z][a-z0-9_-]{1,39}", code):
-        raise ActionError(ErrorCode.INVALID, "组代码为小写字母开头的2到40位字母、数字、下划线或连字符。", field="code")
+        raise ActionError(
+            ErrorCode.INVALID, "组代码为小写字母开头的2到40位字母、数字、下划线或连字符。", field="code"
+        )
     if PartyGroup.objects.filter(code=code).exists():
         raise ActionError(ErrorCode.DUPLICATE, f"已有代码为“{code}”的单位组。", field="code", status=409)
     directory.sync_platform_units()
@@ -229,7 +255,11 @@ def do_create_group(*, acting_user, code: str, fields: dict, now=None, ip=None) 
     if members is not None:
         _set_members(group, members)
     record_event(
-        "exchange.group_created", acting_user=acting_user, target=group, summary=f"新增单位组：{group.name}", ip=ip
+        "exchange.group_created",
+        acting_user=acting_user,
+        target=group,
+        summary=f"新增单位组：{group.name}",
+        ip=ip,
     )
     return group
 
@@ -246,7 +276,11 @@ def do_update_group(group: PartyGroup, *, acting_user, fields: dict, now=None, i
     if members is not None:
         _set_members(group, members)
     record_event(
-        "exchange.group_updated", acting_user=acting_user, target=group, summary=f"修改单位组：{group.name}", ip=ip
+        "exchange.group_updated",
+        acting_user=acting_user,
+        target=group,
+        summary=f"修改单位组：{group.name}",
+        ip=ip,
     )
     return group
 
@@ -274,13 +308,17 @@ def _dispatch_reached(document) -> bool:
     from oa.documents.models import Document, DocumentEvent
     from oa.workflow.models import HumanTask
 
-    if document.process_instance_id and HumanTask.objects.filter(
-        instance_id=document.process_instance_id, element_id="Task_Dispatch", state=HumanTask.State.OPEN
-    ).exists():
+    if (
+        document.process_instance_id
+        and HumanTask.objects.filter(
+            instance_id=document.process_instance_id, element_id="Task_Dispatch", state=HumanTask.State.OPEN
+        ).exists()
+    ):
         return True
-    return document.state in (Document.State.DONE, Document.State.ARCHIVED) and document.events.filter(
-        action=DocumentEvent.Action.DISTRIBUTED
-    ).exists()
+    return (
+        document.state in (Document.State.DONE, Document.State.ARCHIVED)
+        and document.events.filter(action=DocumentEvent.Action.DISTRIBUTED).exists()
+    )
 
 
 def _already_sent_to(sender: Party, document) -> set[str]:
@@ -290,9 +328,9 @@ def _already_sent_to(sender: Party, document) -> set[str]:
         state=Envelope.State.REFUSED
     )
     closed = set(
-        Delivery.objects.filter(envelope__in=envelopes, state__in=(State.RETURNED, State.RECALLED)).values_list(
-            "envelope_id", "recipient__code"
-        )
+        Delivery.objects.filter(
+            envelope__in=envelopes, state__in=(State.RETURNED, State.RECALLED)
+        ).values_list("envelope_id", "recipient__code")
     )
     return {
         code for pk, recipients in envelopes.values_list("pk", "recipients") for code in recipients
@@ -309,7 +347,9 @@ def _document_contents(document) -> tuple[list[FileEntry], dict[str, bytes]]:
     if kept is None:
         raise ActionError(ErrorCode.STATE, "公文尚未用印，没有可分发的版式文件。", status=409)
     attachments = list(
-        document.files.filter(role=DocumentFile.Role.ATTACHMENT, removed_at__isnull=True).order_by("order", "id")
+        document.files.filter(role=DocumentFile.Role.ATTACHMENT, removed_at__isnull=True).order_by(
+            "order", "id"
+        )
     )
     entries = plan_files(kept.name, [a.name for a in attachments])
     contents: dict[str, bytes] = {}
@@ -329,7 +369,15 @@ def _sign_and_store(sender: Party, meta, contents: dict[str, bytes]):
 
 
 def _create_envelope(
-    sender: Party, built, targets: list[Party], *, origin: str, groups: list[str], acting_user, now, document_id=None
+    sender: Party,
+    built,
+    targets: list[Party],
+    *,
+    origin: str,
+    groups: list[str],
+    acting_user,
+    now,
+    document_id=None,
 ) -> Envelope:
     meta = built.metadata
     envelope = Envelope.objects.create(
@@ -403,13 +451,20 @@ def do_send_document(
         acting_user=acting_user,
         target=document,
         summary=f"交换发送：{document.title}（{len(targets)} 个单位）",
-        detail={"envelope": envelope.pk, "recipients": envelope.recipients, "groups": groups, "skipped": skipped},
+        detail={
+            "envelope": envelope.pk,
+            "recipients": envelope.recipients,
+            "groups": groups,
+            "skipped": skipped,
+        },
         ip=ip,
     )
     return SendResult(envelope=envelope, skipped=skipped)
 
 
-def do_submit_package(data: bytes, *, acting_user, recipients: list[str], groups: list[str] | None = None, now=None, ip=None) -> SendResult:
+def do_submit_package(
+    data: bytes, *, acting_user, recipients: list[str], groups: list[str] | None = None, now=None, ip=None
+) -> SendResult:
     """A unit's other system submits a package (metadata.xml and its files; a manifest, if any,
     must match). It is checked like any package, then signed with the unit's key and sent. A
     refused package is recorded before the refusal is returned."""
@@ -431,7 +486,13 @@ def do_submit_package(data: bytes, *, acting_user, recipients: list[str], groups
         meta.agency_code = sender.code
         built = _sign_and_store(sender, meta, contents)
         envelope = _create_envelope(
-            sender, built, targets, origin=Envelope.Origin.API, groups=groups, acting_user=acting_user, now=now
+            sender,
+            built,
+            targets,
+            origin=Envelope.Origin.API,
+            groups=groups,
+            acting_user=acting_user,
+            now=now,
         )
         record_event(
             "exchange.submitted",
@@ -466,7 +527,9 @@ _STATE_REFUSALS = {
 
 def _require_waiting(delivery: Delivery) -> None:
     if delivery.state != State.DELIVERED:
-        raise ActionError(ErrorCode.STATE, _STATE_REFUSALS.get(delivery.state, "来文不在待签收状态。"), status=409)
+        raise ActionError(
+            ErrorCode.STATE, _STATE_REFUSALS.get(delivery.state, "来文不在待签收状态。"), status=409
+        )
 
 
 def verified_package_of(delivery: Delivery, *, stage: str = PackageRefusal.Stage.SIGN_FOR) -> VerifiedPackage:
@@ -477,7 +540,9 @@ def verified_package_of(delivery: Delivery, *, stage: str = PackageRefusal.Stage
             data = storage.read_package(envelope.package_sha256)
         except FileNotFoundError:
             raise PackageRefused(PackageError.MALFORMED, "交换中心找不到这份交换包。") from None
-        return verify_package(data, expected_sha256=envelope.package_sha256, expected_sender=envelope.sender.code)
+        return verify_package(
+            data, expected_sha256=envelope.package_sha256, expected_sender=envelope.sender.code
+        )
     except PackageRefused as refused:
         record_refusal(
             stage, refused, sender_code=envelope.sender.code, envelope=envelope, delivery=delivery,
@@ -588,7 +653,9 @@ def do_return_delivery(delivery_id: int, *, acting_user, reason: str, now=None, 
     delivery.return_reason = reason
     delivery.notice_exported_at = None
     delivery.save()
-    _event(delivery, Action.RETURNED, at=now, actor=delivery.returned_by_name, party=party.code, detail=reason)
+    _event(
+        delivery, Action.RETURNED, at=now, actor=delivery.returned_by_name, party=party.code, detail=reason
+    )
     record_event(
         "exchange.returned",
         acting_user=acting_user,
@@ -602,7 +669,9 @@ def do_return_delivery(delivery_id: int, *, acting_user, reason: str, now=None, 
 # --- the sender's tracking: recall and urge ------------------------------------------------------
 
 
-def _sent_deliveries(party: Party, envelope_id: int, delivery_ids: list[int] | None, *, states) -> list[Delivery]:
+def _sent_deliveries(
+    party: Party, envelope_id: int, delivery_ids: list[int] | None, *, states
+) -> list[Delivery]:
     envelope = Envelope.objects.filter(pk=envelope_id, sender=party).first()
     if envelope is None:
         raise ActionError(ErrorCode.NOT_FOUND, "发送记录不存在。", status=404)
@@ -611,7 +680,9 @@ def _sent_deliveries(party: Party, envelope_id: int, delivery_ids: list[int] | N
         qs = qs.filter(pk__in=delivery_ids)
         rows = list(qs)
         if len(rows) != len(set(delivery_ids)):
-            raise ActionError(ErrorCode.NOT_FOUND, "所选收文单位不在这次发送中。", field="deliveries", status=404)
+            raise ActionError(
+                ErrorCode.NOT_FOUND, "所选收文单位不在这次发送中。", field="deliveries", status=404
+            )
         wrong = [d for d in rows if d.state not in states]
         if wrong:
             names = "、".join(f"{d.recipient.name}（{d.get_state_display()}）" for d in wrong[:5])
@@ -625,7 +696,13 @@ def _sent_deliveries(party: Party, envelope_id: int, delivery_ids: list[int] | N
 
 @transaction.atomic
 def do_recall_deliveries(
-    envelope_id: int, *, acting_user, delivery_ids: list[int] | None = None, reason: str = "", now=None, ip=None
+    envelope_id: int,
+    *,
+    acting_user,
+    delivery_ids: list[int] | None = None,
+    reason: str = "",
+    now=None,
+    ip=None,
 ) -> list[Delivery]:
     """撤回: take back deliveries not yet signed for (all open ones, or those named)."""
     now = _now(now)

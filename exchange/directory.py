@@ -33,7 +33,13 @@ def sync_platform_units() -> None:
         party = parties.pop(code, None)
         if party is None:
             create.append(Party(code=code, name=name, kind=kind, unit_id=pk, network=network))
-        elif (party.unit_id, party.name, party.kind, party.network, party.active) != (pk, name, kind, network, True):
+        elif (party.unit_id, party.name, party.kind, party.network, party.active) != (
+            pk,
+            name,
+            kind,
+            network,
+            True,
+        ):
             party.unit_id, party.name, party.kind, party.network, party.active = pk, name, kind, network, True
             update.append(party)
     if create:

@@ -163,7 +163,9 @@ def sweep(*, now=None, enqueue_envelope=None, enqueue_deliveries=None) -> SweepR
     enqueue_deliveries = enqueue_deliveries or (lambda ids: tasks.deliver_many.delay(ids))
     report = SweepReport()
     stale_envelopes = list(
-        Envelope.objects.filter(state=Envelope.State.ACCEPTED, created_at__lt=cutoff).values_list("pk", flat=True)[:500]
+        Envelope.objects.filter(state=Envelope.State.ACCEPTED, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:500]
     )
     for pk in stale_envelopes:
         enqueue_envelope(pk)
@@ -187,5 +189,7 @@ def sweep(*, now=None, enqueue_envelope=None, enqueue_deliveries=None) -> SweepR
         enqueue_deliveries(ids[start : start + 50])
     report.deliveries = len(ids)
     if report.envelopes or report.deliveries:
-        logger.info("exchange sweep: %s envelopes, %s deliveries queued again", report.envelopes, report.deliveries)
+        logger.info(
+            "exchange sweep: %s envelopes, %s deliveries queued again", report.envelopes, report.deliveries
+        )
     return report

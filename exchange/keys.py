@@ -48,9 +48,9 @@ def public_raw(private: Ed25519PrivateKey) -> bytes:
 
 @functools.cache
 def _sealing_key(secret: str) -> bytes:
-    return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=b"govoa-exchange-v1", info=b"signing keys"
-    ).derive(secret.encode("utf-8"))
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"govoa-exchange-v1", info=b"signing keys").derive(
+        secret.encode("utf-8")
+    )
 
 
 def _secret() -> str:
@@ -86,7 +86,9 @@ def signing_key_for(party: Party) -> tuple[str, Ed25519PrivateKey]:
     and a new one made: packages signed with the old key still verify with its public half.
     """
     for _attempt in range(3):
-        current = SigningKey.objects.filter(party=party, retired_at__isnull=True).exclude(private_key_sealed="")
+        current = SigningKey.objects.filter(party=party, retired_at__isnull=True).exclude(
+            private_key_sealed=""
+        )
         row = current.first()
         if row is not None:
             try:

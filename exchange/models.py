@@ -235,9 +235,7 @@ class Delivery(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "state", "-created_at"], name="delivery_inbox"),
-            models.Index(
-                fields=["state", "created_at"], name="delivery_queued", condition=Q(state="queued")
-            ),
+            models.Index(fields=["state", "created_at"], name="delivery_queued", condition=Q(state="queued")),
         ]
 
     def __str__(self) -> str:

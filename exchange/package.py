@@ -244,7 +244,9 @@ def parse_metadata(data: bytes) -> Metadata:
     rendered = root.find(_q("版式文件"))
     if rendered is None or not rendered.get("文件"):
         raise _invalid("缺少版式文件。")
-    files.append(FileEntry(path=rendered.get("文件", ""), name=(rendered.text or "").strip(), role="rendered"))
+    files.append(
+        FileEntry(path=rendered.get("文件", ""), name=(rendered.text or "").strip(), role="rendered")
+    )
     listing = root.find(_q("附件说明"))
     for node in listing.findall(_q("附件")) if listing is not None else []:
         try:
@@ -252,7 +254,9 @@ def parse_metadata(data: bytes) -> Metadata:
         except ValueError:
             raise _invalid("附件序号应为数字。") from None
         files.append(
-            FileEntry(path=node.get("文件", ""), name=(node.text or "").strip(), role="attachment", order=order)
+            FileEntry(
+                path=node.get("文件", ""), name=(node.text or "").strip(), role="attachment", order=order
+            )
         )
     if len(files) - 1 > MAX_ATTACHMENTS:
         raise _invalid(f"附件超过{MAX_ATTACHMENTS}个。")
@@ -325,7 +329,9 @@ def build_package(
         for path, data in members:
             archive.writestr(path, data)
     data = buffer.getvalue()
-    return BuiltPackage(data=data, package_id=package_id, sha256=hashlib.sha256(data).hexdigest(), metadata=meta)
+    return BuiltPackage(
+        data=data, package_id=package_id, sha256=hashlib.sha256(data).hexdigest(), metadata=meta
+    )
 
 
 # --- verifying ----------------------------------------------------------------------------------
@@ -463,14 +469,17 @@ def verify_package(
     except ValueError:
         raise PackageRefused(PackageError.BAD_SIGNATURE, "签名格式不正确。") from None
     if not keys.verify(public, raw_signature, manifest_bytes):
-        raise PackageRefused(PackageError.BAD_SIGNATURE, "签名验证失败：清单在签名后被改动，或不是发送单位所签。")
+        raise PackageRefused(
+            PackageError.BAD_SIGNATURE, "签名验证失败：清单在签名后被改动，或不是发送单位所签。"
+        )
 
     contents: dict[str, bytes] = {}
     for member in members:
         content = archive.read(member["path"])
         if len(content) != member["size"] or hashlib.sha256(content).hexdigest() != member["sha256"]:
             raise PackageRefused(
-                PackageError.DIGEST_MISMATCH, f"文件 {member['path']} 的 SHA-256 摘要与清单不符，可能已被篡改。"
+                PackageError.DIGEST_MISMATCH,
+                f"文件 {member['path']} 的 SHA-256 摘要与清单不符，可能已被篡改。",
             )
         contents[member["path"]] = content
 

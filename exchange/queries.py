@@ -33,7 +33,9 @@ def inbox(party: Party, *, state: str = "waiting", q: str = "") -> QuerySet[Deli
     qs = Delivery.objects.filter(recipient=party, state__in=INBOX_STATES.get(state, INBOX_STATES["waiting"]))
     if q:
         qs = qs.filter(
-            Q(envelope__title__icontains=q) | Q(envelope__doc_number__icontains=q) | Q(envelope__sender__name__icontains=q)
+            Q(envelope__title__icontains=q)
+            | Q(envelope__doc_number__icontains=q)
+            | Q(envelope__sender__name__icontains=q)
         )
     return qs.select_related("envelope__sender").order_by("-envelope__urgency", "-created_at", "-id")
 
@@ -56,9 +58,7 @@ def sent(party: Party, *, document_id: int | None = None, q: str = "") -> QueryS
         qs = qs.filter(source_document_id=document_id)
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(doc_number__icontains=q))
-    counts = {
-        f"n_{value}": Count("deliveries", filter=Q(deliveries__state=value)) for value in State.values
-    }
+    counts = {f"n_{value}": Count("deliveries", filter=Q(deliveries__state=value)) for value in State.values}
     return qs.annotate(n_total=Count("deliveries"), **counts).order_by("-created_at", "-id")
 
 
@@ -135,15 +135,22 @@ def monitor(*, days: int = 30, now=None) -> dict:
         "days": days,
         "per_day": per_day,
         "by_sender": [
-            {"code": r["envelope__sender__code"], "name": r["envelope__sender__name"], "envelopes": r["envelopes"],
-             "deliveries": r["deliveries"]}
+            {
+                "code": r["envelope__sender__code"],
+                "name": r["envelope__sender__name"],
+                "envelopes": r["envelopes"],
+                "deliveries": r["deliveries"],
+            }
             for r in by_sender
-        ],  # fmt: skip
+        ],
         "by_recipient": [
-            {"code": r["recipient__code"], "name": r["recipient__name"], "deliveries": r["deliveries"],
-             "waiting": r["waiting"], "signed_for": r["signed_for"], "returned": r["returned"]}
+            {
+                "code": r["recipient__code"],
+                "name": r["recipient__name"],
+                **{k: r[k] for k in ("deliveries", "waiting", "signed_for", "returned")},
+            }
             for r in by_recipient
-        ],  # fmt: skip
+        ],
         "states": {value: states.get(value, 0) for value in State.values},
         "retries": (retries["n"] or 0) - (retries["d"] or 0),
         "retried_deliveries": recent.filter(attempts__gt=1).count(),

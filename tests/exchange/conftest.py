@@ -35,25 +35,35 @@ def media(tmp_path, settings):
     return settings.MEDIA_ROOT
 
 
-def seal_notice(people, *, attachments=None, **changes):
+def seal_notice(cast_people, *, attachments=None, **changes):
     """An outgoing 通知 in siming taken through the 发文 flow to 核发 (sealed, numbered)."""
     from oa.documents import actions
 
     with schema_context(SIMING):
-        document = actions.do_create_outgoing(acting_user=people["clerk"], fields={**NOTICE, **changes})
+        document = actions.do_create_outgoing(acting_user=cast_people["clerk"], fields={**NOTICE, **changes})
         if attachments:
-            actions.do_add_files(document, acting_user=people["clerk"], files=attachments)
-        for step in ("Task_Draft", "Task_Review", "Task_SignOff", "Task_Recheck", "Task_Register", "Task_Seal"):
-            complete(document, step, people)
+            actions.do_add_files(document, acting_user=cast_people["clerk"], files=attachments)
+        for step in (
+            "Task_Draft",
+            "Task_Review",
+            "Task_SignOff",
+            "Task_Recheck",
+            "Task_Register",
+            "Task_Seal",
+        ):
+            complete(document, step, cast_people)
     connection.set_schema_to_public()
     return document
 
 
 @pytest.fixture
-def sealed(people, media):
+def sealed(people, media):  # noqa: F811 (the fixture imported above)
     from tests.oa.documents import samples
 
     return seal_notice(
         people,
-        attachments=[("检查表.docx", samples.docx(["冬季安全检查表"])), ("名单.pdf", samples.pdf(["联络人名单"]))],
+        attachments=[
+            ("检查表.docx", samples.docx(["冬季安全检查表"])),
+            ("名单.pdf", samples.pdf(["联络人名单"])),
+        ],
     )

@@ -54,7 +54,8 @@ def test_signing_for_it_creates_the_incoming_document_with_the_same_files(people
 
     with schema_context(SIMING):
         sent_files = {
-            f.sha256 for f in sealed.files.filter(role__in=["rendered", "attachment"], removed_at__isnull=True)
+            f.sha256
+            for f in sealed.files.filter(role__in=["rendered", "attachment"], removed_at__isnull=True)
         }
     envelope = send(people, sealed, recipients=[HULI]).envelope
     fan_out_now(envelope)
@@ -72,13 +73,19 @@ def test_signing_for_it_creates_the_incoming_document_with_the_same_files(people
             assert stream.read(5) == b"%PDF-"
         # 签收 is done by the clerk; the 收文 flow waits at 登记.
         done = HumanTask.objects.filter(instance_id=document.process_instance_id, state="completed")
-        assert list(done.values_list("element_id", "completed_by__username")) == [("Task_Acknowledge", "hl_clerk")]
+        assert list(done.values_list("element_id", "completed_by__username")) == [
+            ("Task_Acknowledge", "hl_clerk")
+        ]
         assert document.step == "登记"
         assert document.extra["exchange"]["delivery"] == delivery.pk
         assert Document.objects.filter(identifier=sealed.identifier).count() == 1
     connection.set_schema_to_public()
     signed.refresh_from_db()
-    assert (signed.state, signed.signed_by_name, signed.incoming_document_id) == ("signed_for", "湖里文书", document.pk)
+    assert (signed.state, signed.signed_by_name, signed.incoming_document_id) == (
+        "signed_for",
+        "湖里文书",
+        document.pk,
+    )
     assert list(signed.events.values_list("action", flat=True)) == ["delivered", "signed_for"]
 
 
@@ -104,7 +111,9 @@ def test_returning_needs_a_reason_and_the_sender_sees_it(people, clerks, sealed)
         with pytest.raises(ActionError) as refused:
             actions.do_return_delivery(delivery.pk, acting_user=clerks["jm_clerk"], reason="  ")
         assert refused.value.field == "reason"
-        actions.do_return_delivery(delivery.pk, acting_user=clerks["jm_clerk"], reason="非我单位主管事项，请改送市应急局。")
+        actions.do_return_delivery(
+            delivery.pk, acting_user=clerks["jm_clerk"], reason="非我单位主管事项，请改送市应急局。"
+        )
     connection.set_schema_to_public()
     delivery.refresh_from_db()
     assert delivery.state == "returned" and delivery.return_reason == "非我单位主管事项，请改送市应急局。"
@@ -118,7 +127,9 @@ def test_a_recipient_cannot_act_on_another_recipients_delivery(people, clerks, s
     with schema_context(HULI):
         for act in (
             lambda: actions.do_sign_for_delivery(jimei_delivery.pk, acting_user=clerks["hl_clerk"]),
-            lambda: actions.do_return_delivery(jimei_delivery.pk, acting_user=clerks["hl_clerk"], reason="不是我的"),
+            lambda: actions.do_return_delivery(
+                jimei_delivery.pk, acting_user=clerks["hl_clerk"], reason="不是我的"
+            ),
         ):
             with pytest.raises(ActionError) as refused:
                 act()
@@ -145,7 +156,9 @@ def test_the_sender_recalls_before_signing_and_the_recipient_can_no_longer_sign(
         with pytest.raises(ActionError) as refused:  # signed for: too late to recall
             actions.do_recall_deliveries(envelope.pk, acting_user=people["clerk"], delivery_ids=[huli.pk])
         assert refused.value.code == ErrorCode.STATE
-        recalled = actions.do_recall_deliveries(envelope.pk, acting_user=people["clerk"], reason="文号有误，重新印发")
+        recalled = actions.do_recall_deliveries(
+            envelope.pk, acting_user=people["clerk"], reason="文号有误，重新印发"
+        )
     assert [d.pk for d in recalled] == [jimei.pk]
     with schema_context(JIMEI), pytest.raises(ActionError) as refused:
         actions.do_sign_for_delivery(jimei.pk, acting_user=clerks["jm_clerk"])
@@ -162,7 +175,9 @@ def test_urging_reminds_the_unsigned_once_in_a_while(people, clerks, sealed):
         urged = actions.do_urge_deliveries(envelope.pk, acting_user=people["clerk"], now=now)
         assert [d.recipient.code for d in urged] == [JIMEI]
         with pytest.raises(ActionError) as refused:
-            actions.do_urge_deliveries(envelope.pk, acting_user=people["clerk"], now=now + timedelta(minutes=1))
+            actions.do_urge_deliveries(
+                envelope.pk, acting_user=people["clerk"], now=now + timedelta(minutes=1)
+            )
         assert refused.value.code == ErrorCode.THROTTLED
         actions.do_urge_deliveries(envelope.pk, acting_user=people["clerk"], now=now + timedelta(minutes=6))
     jimei = delivery_to(envelope, JIMEI)
@@ -194,7 +209,9 @@ def test_after_a_return_it_may_be_sent_again(people, clerks, sealed):
     first = send(people, sealed, recipients=[HULI]).envelope
     fan_out_now(first)
     with schema_context(HULI):
-        actions.do_return_delivery(delivery_to(first, HULI).pk, acting_user=clerks["hl_clerk"], reason="附件缺页")
+        actions.do_return_delivery(
+            delivery_to(first, HULI).pk, acting_user=clerks["hl_clerk"], reason="附件缺页"
+        )
     again = send(people, sealed, recipients=[HULI]).envelope
     assert again.recipients == [HULI]
 
