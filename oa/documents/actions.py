@@ -602,7 +602,9 @@ def do_receive_delivery(
     )
     document.save()
     # The sender's sealed PDF is the 正文 as received: kept as the 版式文件, never re-rendered.
-    kept = _store_file(document, body, rendered_data, role=DocumentFile.Role.RENDERED, actor=acting_user, at=now, order=0)
+    kept = _store_file(
+        document, body, rendered_data, role=DocumentFile.Role.RENDERED, actor=acting_user, at=now, order=0
+    )
     document.body_file = kept
     for i, (info, data) in enumerate(inspected):
         _store_file(
