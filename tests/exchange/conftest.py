@@ -67,3 +67,41 @@ def sealed(people, media):  # noqa: F811 (the fixture imported above)
             ("名单.pdf", samples.pdf(["联络人名单"])),
         ],
     )
+
+
+def submission(title: str = "关于报送2026年度工作总结的通知", identifier: str | None = None) -> bytes:
+    """An unsigned package as a unit's own system would submit it (metadata.xml and files)."""
+    import io
+    import uuid
+    import zipfile
+
+    from exchange.package import RENDERED, Metadata, metadata_xml, plan_files
+    from tests.oa.documents import samples
+
+    meta = Metadata(
+        identifier=identifier or uuid.uuid4().hex,
+        title=title,
+        doc_type="通知",
+        doc_number="思政办〔2026〕9号",
+        agency_name="思明区政府办公室",
+        main_recipients="各区人民政府办公室",
+        files=plan_files("思政办〔2026〕9号.pdf", ["报表.xlsx"]),
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("metadata.xml", metadata_xml(meta))
+        archive.writestr(RENDERED, samples.pdf([title]))
+        archive.writestr("attachments/01.xlsx", samples.xlsx([["单位", "人数"], ["湖里区", 12]]))
+    return out.getvalue()
+
+
+def submit(user, *, recipients=(), groups=(), data: bytes | None = None):
+    """Send through the external-system path (no rendering: quick), as `user` of siming."""
+    from exchange import actions
+
+    with schema_context(SIMING):
+        result = actions.do_submit_package(
+            data or submission(), acting_user=user, recipients=list(recipients), groups=list(groups)
+        )
+    connection.set_schema_to_public()
+    return result.envelope
