@@ -225,6 +225,13 @@ SPECTACULAR_SETTINGS = {
         "UrgencyEnum": "oa.workflow.models.ProcessInstance.Urgency",
         "TrailActionEnum": "oa.workflow.models.TaskEvent.Action",
         "TaskActionEnum": "oa.workflow.queries.TASK_ACTIONS",
+        "EnvelopeKindEnum": "exchange.models.Envelope.Kind",
+        "EnvelopeStateEnum": "exchange.models.Envelope.State",
+        "EnvelopeOriginEnum": "exchange.models.Envelope.Origin",
+        "DeliveryStateEnum": "exchange.models.Delivery.State",
+        "DeliveryRouteEnum": "exchange.models.Delivery.Route",
+        "DeliveryEventActionEnum": "exchange.models.DeliveryEvent.Action",
+        "RefusalStageEnum": "exchange.models.PackageRefusal.Stage",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }

@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", include("api.templates.urls_unit")),
     path("api/", include("api.workflow.urls")),
     path("api/", include("api.documents.urls")),
+    path("api/", include("api.exchange.urls_unit")),
     *spa,
 ]

@@ -761,3 +761,37 @@ def do_urge_deliveries(
         ip=ip,
     )
     return due
+
+
+# --- the console --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_retry_delivery(delivery_id: int, *, acting_user, now=None, ip=None) -> Delivery:
+    """Queue a delivery still waiting in the hub again now (the sweep would, a little later)."""
+    from exchange import tasks
+
+    now = _now(now)
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("envelope__sender", "recipient")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None:
+        raise ActionError(ErrorCode.NOT_FOUND, "投递记录不存在。", status=404)
+    if delivery.state != State.QUEUED or delivery.route != Delivery.Route.PLATFORM:
+        raise ActionError(ErrorCode.STATE, "只有尚在交换中心排队的本平台投递可以重试。", status=409)
+    delivery.attempts += 1
+    delivery.last_attempt_at = now
+    delivery.save(update_fields=["attempts", "last_attempt_at"])
+    _event(delivery, Action.RETRIED, at=now, actor=_name(acting_user))
+    record_event(
+        "exchange.retried",
+        acting_user=acting_user,
+        target=delivery,
+        summary=f"重试投递：{delivery.envelope.title} → {delivery.recipient.name}",
+        ip=ip,
+    )
+    transaction.on_commit(lambda: tasks.deliver_many.delay([delivery.pk]))
+    return delivery
