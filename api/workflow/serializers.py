@@ -149,14 +149,16 @@ class TaskDetailSerializer(TaskListItemSerializer):
 
 
 class CompleteInput(serializers.Serializer):
-    outcome = serializers.CharField(max_length=32)
+    outcome = serializers.CharField(max_length=32, help_text="One of the task's allowed.outcomes.")
     opinion = serializers.CharField(required=False, allow_blank=True, default="")
-    data = serializers.DictField(required=False, default=dict)
+    data = serializers.DictField(required=False, default=dict, help_text="The step's form fields.")
 
 
 class ReturnInput(serializers.Serializer):
-    to_element = serializers.CharField(max_length=128)
-    opinion = serializers.CharField(allow_blank=True)
+    to_element = serializers.CharField(
+        max_length=128, help_text="The BPMN id of one of the task's allowed.return_targets."
+    )
+    opinion = serializers.CharField(allow_blank=True, help_text="The reason, shown to whoever gets it back.")
 
 
 class WithdrawInput(serializers.Serializer):

@@ -72,14 +72,17 @@ class TaskDetailView(APIView):
 
 
 class TaskActionView(APIView):
-    """POST /tasks/{id}/<action>/: parse, call the one action, answer the task page."""
+    """POST /tasks/{id}/<action>/: parse, call the one action, answer the task page.
+
+    Each subclass declares its own `post` with `@extend_schema(request=...)`: decorating one
+    inherited function in a loop would annotate the same function object every time, and the
+    schema would show the last action's body for all of them."""
 
     permission_classes = [IsUnitMember]
-    input_class: type[serializers.Serializer]
 
-    def post(self, request, pk: int):
+    def handle(self, request, pk: int, input_class: type[serializers.Serializer]):
         task = queries.get_task_for_user(request.user, pk)
-        data = self.input_class(data=request.data)
+        data = input_class(data=request.data)
         data.is_valid(raise_exception=True)
         result = self.act(task, request, **data.validated_data)
         return Response(task_payload(result or task, request.user))
@@ -88,53 +91,73 @@ class TaskActionView(APIView):
         raise NotImplementedError
 
 
-def _task_action(input_class, doc: str):
-    def decorate(cls):
-        cls.input_class = input_class
-        cls.__doc__ = doc
-        cls.post = extend_schema(request=input_class, responses=s.TaskDetailSerializer)(cls.post)
-        return cls
-
-    return decorate
-
-
-@_task_action(s.CompleteInput, "办理: decide on the step (an outcome of the step, an opinion, form data).")
 class TaskCompleteView(TaskActionView):
+    """办理: decide on the step (an outcome of the step, an opinion, form data)."""
+
+    @extend_schema(request=s.CompleteInput, responses=s.TaskDetailSerializer)
+    def post(self, request, pk: int):
+        return self.handle(request, pk, s.CompleteInput)
+
     def act(self, task, request, **data):
         flows.validate_resubmission(task, data.get("data"))
         return actions.do_complete_task(task, acting_user=request.user, ip=client_ip(request), **data)
 
 
-@_task_action(s.ReturnInput, "退回: send the flow back to an earlier completed step, with a reason.")
 class TaskReturnView(TaskActionView):
+    """退回: send the flow back to an earlier completed step, with a reason."""
+
+    @extend_schema(request=s.ReturnInput, responses=s.TaskDetailSerializer)
+    def post(self, request, pk: int):
+        return self.handle(request, pk, s.ReturnInput)
+
     def act(self, task, request, **data):
         return actions.do_return_task(task, acting_user=request.user, ip=client_ip(request), **data)
 
 
-@_task_action(s.WithdrawInput, "撤回: take back a step I completed while the next one is untouched.")
 class TaskWithdrawView(TaskActionView):
+    """撤回: take back a step I completed while the next one is untouched."""
+
+    @extend_schema(request=s.WithdrawInput, responses=s.TaskDetailSerializer)
+    def post(self, request, pk: int):
+        return self.handle(request, pk, s.WithdrawInput)
+
     def act(self, task, request, **data):
         return actions.do_withdraw_task(task, acting_user=request.user, ip=client_ip(request), **data)
 
 
-@_task_action(s.TransferInput, "转办: hand the task to another staff member.")
 class TaskTransferView(TaskActionView):
+    """转办: hand the task to another staff member."""
+
+    @extend_schema(request=s.TransferInput, responses=s.TaskDetailSerializer)
+    def post(self, request, pk: int):
+        return self.handle(request, pk, s.TransferInput)
+
     def act(self, task, request, to_staff, opinion):
         actions.do_transfer_task(
             task, acting_user=request.user, to_user=to_staff, opinion=opinion, ip=client_ip(request)
         )
 
 
-@_task_action(s.AddSignerInput, "加签: one more staff member must sign this step.")
 class TaskAddSignerView(TaskActionView):
+    """加签: one more staff member must sign this step."""
+
+    @extend_schema(request=s.AddSignerInput, responses=s.TaskDetailSerializer)
+    def post(self, request, pk: int):
+        return self.handle(request, pk, s.AddSignerInput)
+
     def act(self, task, request, staff, opinion):
         actions.do_add_signer(
             task, acting_user=request.user, user=staff, opinion=opinion, ip=client_ip(request)
         )
 
 
-@_task_action(s.RemindInput, "催办: urge whoever holds this open task.")
 class TaskRemindView(TaskActionView):
+    """催办: urge whoever holds this open task."""
+
+    @extend_schema(request=s.RemindInput, responses=s.TaskDetailSerializer)
+    def post(self, request, pk: int):
+        return self.handle(request, pk, s.RemindInput)
+
     def act(self, task, request, **data):
         return actions.do_remind_task(task, acting_user=request.user, ip=client_ip(request), **data)
 

@@ -45,6 +45,8 @@ User = get_user_model()
 
 OUTGOING_FLOW = "fawen"
 INCOMING_FLOW = "shouwen"
+# The 收文 steps whose due time is the 批办 deadline.
+DEADLINE_STEPS = ("Task_Handle",)
 # Steps of the 收文 flow at which the registering clerk may still correct the record.
 INCOMING_EDITABLE_STEPS = {"acknowledge", "register", "first_check"}
 
@@ -913,6 +915,13 @@ def sync_with_flow(document: Document, instance: ProcessInstance, *, actor) -> N
     elif instance.state == ProcessInstance.State.CANCELLED:
         state = Document.State.CANCELLED
         completed_at = instance.ended_at
+    if document.deadline is not None and state == Document.State.ACTIVE:
+        # 批办's 办理时限 is the 承办 step's due time (end of that day): reminders and overdue
+        # marking follow the leader's deadline, not the flow's default.
+        due = timezone.make_aware(
+            datetime.combine(document.deadline, datetime.max.time().replace(microsecond=0))
+        )
+        _open_tasks(document).filter(element_id__in=DEADLINE_STEPS).exclude(due_at=due).update(due_at=due)
     step = "、".join(names)[:100]
     if (document.state, document.step, document.completed_at) != (state, step, completed_at):
         Document.objects.filter(pk=document.pk).update(state=state, step=step, completed_at=completed_at)

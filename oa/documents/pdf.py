@@ -9,6 +9,7 @@ exchanged and archived is that file, never re-rendered.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
 
@@ -47,6 +48,15 @@ def _attachment_title(name: str) -> str:
     return re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name)
 
 
+def _body_html(document: Document) -> str:
+    """The body to print: the edited HTML, else the uploaded body file's text (DOCX/OFD/PDF),
+    one paragraph per line, so a document drafted in Word still prints on the grid."""
+    if document.body_html.strip() or document.body_file_id is None:
+        return document.body_html
+    text = DocumentFile.objects.filter(pk=document.body_file_id).values_list("text", flat=True).first() or ""
+    return "".join(f"<p>{html.escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
+
+
 def content_for(document: Document) -> DocumentContent:
     classification = ""
     if document.classification != Classification.NONE:
@@ -62,7 +72,7 @@ def content_for(document: Document) -> DocumentContent:
         title=document.title,
         agency_name=document.agency_name,
         agency_mark=document.agency_mark,
-        body_html=document.body_html,
+        body_html=_body_html(document),
         copy_number=document.copy_number,
         classification=classification,
         urgency=Urgency(document.urgency).label if document.urgency != Urgency.NORMAL else "",

@@ -147,6 +147,8 @@ def do_edit_unit_template(
     template.save()
     if "content" in changed and template.kind == TemplateKind.FLOW:
         check_flow_targets(template)
+    if "content" in changed and template.kind == TemplateKind.NUMBERING:
+        check_numbering_collisions(template)
     if changed:
         deploy_flow_template(template, acting_user=acting_user, ip=ip)
     record_event(
@@ -158,6 +160,26 @@ def do_edit_unit_template(
         ip=ip,
     )
     return template
+
+
+def _number_format(content: dict) -> str:
+    return (content.get("pattern") or "").replace("{机关代字}", (content.get("agency_abbr") or "").strip())
+
+
+def check_numbering_collisions(template: UnitTemplate) -> None:
+    """Refuse a numbering rule that would print the same numbers as another rule of the unit
+    for the same purpose (two series both giving 思政办〔2026〕1号 would be 重号)."""
+    content = template.content_json or {}
+    mine = _number_format(content)
+    for other in UnitTemplate.objects.filter(kind=TemplateKind.NUMBERING).exclude(pk=template.pk):
+        theirs = other.content_json or {}
+        if theirs.get("purpose") == content.get("purpose") and _number_format(theirs) == mine:
+            raise ActionError(
+                ErrorCode.TEMPLATE_INVALID,
+                f"编号规则与“{other.name}”（{other.code}）生成的编号格式相同（{mine}），会出现重号，"
+                "请修改格式或机关代字。",
+                field="content",
+            )
 
 
 @transaction.atomic

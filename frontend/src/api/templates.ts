@@ -24,6 +24,13 @@ export function updateUnitTemplate(id: Id, input: { name?: string; content?: unk
   })
 }
 
+/** 另存副本: a variant under a new code with the same library parent (upgrades still merge into it). */
+export function forkUnitTemplate(id: Id, input: { code: string; name: string }): Promise<UnitTemplateDetail> {
+  return call(() => unitApi.POST('/api/templates/{id}/fork/', { params: { path: { id } }, body: input }), {
+    silent: true,
+  })
+}
+
 export function previewUpgrade(
   id: Id,
   resolutions: Record<string, 'ours' | 'theirs'>,

@@ -159,34 +159,13 @@ export type StartInput = U['StartInputRequest']
 export type TaskListQuery = NonNullable<UnitOps['workflow_tasks_list']['parameters']['query']>
 export type CirculationListQuery = NonNullable<UnitOps['workflow_circulations_list']['parameters']['query']>
 
-/*
- * The task actions' bodies. The OpenAPI file declares every one of them as RemindInputRequest
- * ({note}), a drf-spectacular artefact of the shared view factory; these are the serializers'
- * real fields (api/workflow/serializers.py).
- */
-export interface CompleteInput {
-  outcome: string
-  opinion?: string
-  data?: Record<string, unknown>
-}
-export interface ReturnInput {
-  to_element: string
-  opinion: string
-}
-export interface WithdrawInput {
-  reason?: string
-}
-export interface TransferInput {
-  to_staff: Id
-  opinion?: string
-}
-export interface AddSignerInput {
-  staff: Id
-  opinion?: string
-}
-export interface RemindInput {
-  note?: string
-}
+/** The task actions' bodies (POST /api/workflow/tasks/{id}/<action>/). */
+export type CompleteInput = U['CompleteInputRequest']
+export type ReturnInput = U['ReturnInputRequest']
+export type WithdrawInput = U['WithdrawInputRequest']
+export type TransferInput = U['TransferInputRequest']
+export type AddSignerInput = U['AddSignerInputRequest']
+export type RemindInput = U['RemindInputRequest']
 
 // ---------------------------------------------------------------- templates in a unit
 

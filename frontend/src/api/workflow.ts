@@ -21,12 +21,6 @@ import type {
 
 const byId = (id: Id) => ({ params: { path: { id } } })
 
-/*
- * The schema declares each task action's body as `{note}` (RemindInputRequest); the real
- * bodies are typed in types.ts and cast here, in one place.
- */
-const asBody = (body: object) => body as { note: string }
-
 export function listTasks(query: TaskListQuery, silent = false): Promise<Paginated<TaskListItem>> {
   return call(() => api.GET('/api/workflow/tasks/', { params: { query: compact(query) } }), { silent })
 }
@@ -36,45 +30,45 @@ export function fetchTask(id: Id): Promise<TaskDetail> {
 }
 
 export function completeTask(id: Id, input: CompleteInput): Promise<TaskDetail> {
-  return call(() => api.POST('/api/workflow/tasks/{id}/complete/', { ...byId(id), body: asBody(input) }), {
+  return call(() => api.POST('/api/workflow/tasks/{id}/complete/', { ...byId(id), body: input }), {
     silent: true,
   })
 }
 
 export function returnTask(id: Id, input: ReturnInput): Promise<TaskDetail> {
-  return call(() => api.POST('/api/workflow/tasks/{id}/return/', { ...byId(id), body: asBody(input) }), {
+  return call(() => api.POST('/api/workflow/tasks/{id}/return/', { ...byId(id), body: input }), {
     silent: true,
   })
 }
 
 export function withdrawTask(id: Id, input: WithdrawInput): Promise<TaskDetail> {
-  return call(() => api.POST('/api/workflow/tasks/{id}/withdraw/', { ...byId(id), body: asBody(input) }), {
+  return call(() => api.POST('/api/workflow/tasks/{id}/withdraw/', { ...byId(id), body: input }), {
     silent: true,
   })
 }
 
 export function transferTask(id: Id, input: TransferInput): Promise<TaskDetail> {
-  return call(() => api.POST('/api/workflow/tasks/{id}/transfer/', { ...byId(id), body: asBody(input) }), {
+  return call(() => api.POST('/api/workflow/tasks/{id}/transfer/', { ...byId(id), body: input }), {
     silent: true,
   })
 }
 
 export function addSigner(id: Id, input: AddSignerInput): Promise<TaskDetail> {
   return call(
-    () => api.POST('/api/workflow/tasks/{id}/add-signer/', { ...byId(id), body: asBody(input) }),
+    () => api.POST('/api/workflow/tasks/{id}/add-signer/', { ...byId(id), body: input }),
     { silent: true },
   )
 }
 
 export function remindTask(id: Id, input: RemindInput): Promise<TaskDetail> {
-  return call(() => api.POST('/api/workflow/tasks/{id}/remind/', { ...byId(id), body: asBody(input) }), {
+  return call(() => api.POST('/api/workflow/tasks/{id}/remind/', { ...byId(id), body: input }), {
     silent: true,
   })
 }
 
 /** The unit's flows this user may start, each with its start form's JSON Schema and ui hints. */
-export function listStartable(): Promise<StartableFlow[]> {
-  return call(() => api.GET('/api/workflow/startable/')).then((rows) => asList(rows))
+export function listStartable(silent = false): Promise<StartableFlow[]> {
+  return call(() => api.GET('/api/workflow/startable/'), { silent }).then((rows) => asList(rows))
 }
 
 export function listDefinitions(): Promise<FlowDefinition[]> {

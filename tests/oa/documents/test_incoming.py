@@ -4,6 +4,7 @@ with a lead department, deadline and readers, 承办, 传阅, 办结, 归档."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from oa.core.errors import ActionError, ErrorCode
 from oa.documents import actions
@@ -59,6 +60,7 @@ def test_it_is_handled_to_the_end_and_archived_by_its_last_step(people, cast):
     assert document.lead_department == cast.secretariat and str(document.deadline) == "2026-12-05"
     handle = open_task(document, "Task_Handle")
     assert handle.candidate_departments == [cast.secretariat.pk]
+    assert timezone.localtime(handle.due_at).date().isoformat() == "2026-12-05"  # the leader's deadline
     complete(document, "Task_Handle", people, user=people["clerk"], opinion="已部署检查。")
     complete(document, "Task_Circulate", people, user=people["deputy"], opinion="已阅")
     complete(document, "Task_Circulate", people, user=people["director"], opinion="已阅")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from oa.core.errors import ActionError, ErrorCode
 from oa.documents import actions
 from oa.documents.models import Document, DocumentEvent
+from oa.templates import actions as template_actions
+from oa.templates.models import UnitTemplate
 from oa.workflow.models import HumanTask
 from tests.oa.documents.conftest import complete, open_task, set_agency_abbr
 
@@ -186,25 +189,49 @@ def test_numbering_without_an_agency_abbreviation_is_refused_and_keeps_the_step(
     assert document.doc_number == "" and document.step == "编号登记"
 
 
-def test_a_rule_that_would_collide_with_an_existing_number_is_refused(people):
-    # The letter rule made to print like the main series: its first number is already taken.
-    first = draft(people)
-    for step in ("Task_Draft", "Task_Review", "Task_SignOff", "Task_Recheck", "Task_Register"):
-        complete(first, step, people)
-    from oa.templates import actions as template_actions
-    from oa.templates.models import UnitTemplate
-
+def test_a_rule_that_would_print_the_same_numbers_as_another_is_refused_at_save(people):
     letter = UnitTemplate.objects.get(kind="numbering", code="letter")
-    template_actions.do_edit_unit_template(
-        letter,
-        acting_user=people["director"],
-        content={**letter.content_json, "pattern": "{机关代字}〔{年}〕{序号}号"},
-    )
-    second = draft(people, doc_type="函", title="关于商请协助的函")
-    for step in ("Task_Draft", "Task_Review", "Task_SignOff", "Task_Recheck"):
-        complete(second, step, people)
     with pytest.raises(ActionError) as refused:
-        complete(second, "Task_Register", people)
+        template_actions.do_edit_unit_template(
+            letter,
+            acting_user=people["director"],
+            content={**letter.content_json, "pattern": "{机关代字}〔{年}〕{序号}号"},
+        )
+    assert (refused.value.code, refused.value.field) == (ErrorCode.TEMPLATE_INVALID, "content")
+    letter.refresh_from_db()
+    assert letter.content_json["pattern"] == "{机关代字}函〔{年}〕{序号}号"
+
+
+def test_a_number_already_held_by_another_document_is_refused_at_allocation(people):
+    # e.g. a register imported from the old system already holds 思政办〔year〕1号.
+    document = draft(people)
+    for step in ("Task_Draft", "Task_Review", "Task_SignOff", "Task_Recheck"):
+        complete(document, step, people)
+    year = timezone.localdate().year
+    Document.objects.create(
+        direction="outgoing", doc_type="通知", title="旧系统导入的公文", doc_number=f"思政办〔{year}〕1号",
+        drafter=people["clerk"],
+    )  # fmt: skip
+    with pytest.raises(ActionError) as refused:
+        complete(document, "Task_Register", people)
     assert refused.value.code == ErrorCode.NUMBER_COLLISION
-    second.refresh_from_db()
-    assert second.doc_number == ""
+    document.refresh_from_db()
+    assert document.doc_number == "" and document.step == "编号登记"
+
+
+def test_a_body_drafted_in_word_is_uploaded_and_printed(people):
+    from oa.documents.pdf import render
+    from oa.documents.rendering.raster import extract_text
+    from tests.oa.documents.samples import docx
+
+    document = draft(people, body_html="")
+    actions.do_add_files(
+        document,
+        acting_user=people["clerk"],
+        files=[("正文.docx", docx(["一、总体要求", "请各单位认真落实雪松计划。"]))],
+        role="body",
+    )
+    document.refresh_from_db()
+    assert document.body_file.name == "正文.docx" and document.body_versions.count() == 1
+    complete(document, "Task_Draft", people)  # a body file is a body
+    assert "雪松计划" in "".join(extract_text(render(document)))

@@ -1,6 +1,7 @@
 import { fetchUnitTemplate, listUnitTemplates } from '@/api/templates'
+import { listStartable } from '@/api/workflow'
 import type { FlowDefinition } from '@/api/types'
-import type { FormTemplate, JsonSchema } from '@/components/schema-form/schema'
+import type { FormTemplate, FormUi, JsonSchema } from '@/components/schema-form/schema'
 import { i18n } from '@/locales'
 
 /**
@@ -48,4 +49,20 @@ export async function startFormFor(flow: FlowDefinition): Promise<{ form: FormTe
     // no templates permission: the plain form below
   }
   return { form: fallbackForm() }
+}
+
+/**
+ * A running flow's form, for showing its data with the form's labels (the task page): the
+ * start form the workflow API sends with the flows I may start (GET /api/workflow/startable/,
+ * keyed by the flow, so a fork like `leave_cs` finds its `leave` form), else the template
+ * lookup above; null when neither knows it.
+ */
+export async function flowFormFor(key: string): Promise<FormTemplate | null> {
+  const flows = await listStartable(true).catch(() => [])
+  const hit = flows.find((f) => f.key === key)
+  if (hit?.schema) {
+    return { schema: hit.schema as JsonSchema, ui: (hit.ui ?? undefined) as FormUi | undefined }
+  }
+  const found = await startFormFor({ key } as FlowDefinition)
+  return found.code ? found.form : null
 }
