@@ -39,7 +39,7 @@ class PartyUpdateInput(serializers.Serializer):
     active = serializers.BooleanField(required=False)
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class PartyGroupSerializer(serializers.ModelSerializer):
     """A group with its explicit members and, in `effective`, everyone it reaches now."""
 
     members = serializers.SerializerMethodField()
@@ -56,7 +56,7 @@ class GroupSerializer(serializers.ModelSerializer):
         return self.context["effective"].get(group.pk, [])
 
 
-class GroupInput(serializers.Serializer):
+class PartyGroupInput(serializers.Serializer):
     code = serializers.CharField(max_length=40, required=False)
     name = serializers.CharField(max_length=100, required=False)
     description = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -68,26 +68,26 @@ class GroupInput(serializers.Serializer):
 # --- sending and tracking -------------------------------------------------------------------------
 
 
-class SendInput(serializers.Serializer):
+class ExchangeSendInput(serializers.Serializer):
     document = serializers.IntegerField(help_text="the sealed outgoing document (this unit's)")
     recipients = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     groups = serializers.ListField(child=serializers.CharField(), required=False, default=list)
 
 
-class SubmitInput(serializers.Serializer):
+class PackageSubmitInput(serializers.Serializer):
     package = serializers.FileField(help_text="zip: metadata.xml and the files it lists (docs/exchange.md)")
     recipients = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     groups = serializers.ListField(child=serializers.CharField(), required=False, default=list)
 
 
-class SelectInput(serializers.Serializer):
+class DeliverySelectInput(serializers.Serializer):
     deliveries = serializers.ListField(
         child=serializers.IntegerField(), required=False, default=list, help_text="none: every eligible one"
     )
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ReturnInput(serializers.Serializer):
+class DeliveryReturnInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500, allow_blank=True)
 
 
@@ -99,7 +99,7 @@ class DeliveryEventSerializer(serializers.ModelSerializer):
         fields = ["action", "action_label", "at", "actor_name", "party_code", "detail"]
 
 
-class CountsSerializer(serializers.Serializer):
+class DeliveryCountsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     queued = serializers.IntegerField()
     delivered = serializers.IntegerField()
@@ -121,7 +121,7 @@ class EnvelopeSerializer(serializers.ModelSerializer):
             "state_label", "created_at", "fanned_out_at", "counts",
         ]  # fmt: skip
 
-    def get_counts(self, envelope: Envelope) -> CountsSerializer:
+    def get_counts(self, envelope: Envelope) -> DeliveryCountsSerializer:
         if hasattr(envelope, "n_total"):
             values = {
                 "total": envelope.n_total,

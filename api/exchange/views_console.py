@@ -82,42 +82,42 @@ class PartyDetailView(APIView):
 class GroupListView(APIView):
     permission_classes = [IsProvider]
 
-    @extend_schema(responses=s.GroupSerializer(many=True))
+    @extend_schema(responses=s.PartyGroupSerializer(many=True))
     def get(self, request):
         directory.sync_platform_units()
         groups = list(queries.groups())
-        return Response(s.GroupSerializer(groups, many=True, context=group_context(groups)).data)
+        return Response(s.PartyGroupSerializer(groups, many=True, context=group_context(groups)).data)
 
-    @extend_schema(request=s.GroupInput, responses={201: s.GroupSerializer})
+    @extend_schema(request=s.PartyGroupInput, responses={201: s.PartyGroupSerializer})
     def post(self, request):
-        data = s.GroupInput(data=request.data)
+        data = s.PartyGroupInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         group = actions.do_create_group(
             acting_user=request.user, code=fields.pop("code", ""), fields=fields, ip=client_ip(request)
         )
         return Response(
-            s.GroupSerializer(group, context=group_context([group])).data, status=status.HTTP_201_CREATED
+            s.PartyGroupSerializer(group, context=group_context([group])).data, status=status.HTTP_201_CREATED
         )
 
 
 class GroupDetailView(APIView):
     permission_classes = [IsProvider]
 
-    @extend_schema(responses=s.GroupSerializer)
+    @extend_schema(responses=s.PartyGroupSerializer)
     def get(self, request, pk: int):
         group = get_group(pk)
-        return Response(s.GroupSerializer(group, context=group_context([group])).data)
+        return Response(s.PartyGroupSerializer(group, context=group_context([group])).data)
 
-    @extend_schema(request=s.GroupInput, responses=s.GroupSerializer)
+    @extend_schema(request=s.PartyGroupInput, responses=s.PartyGroupSerializer)
     def patch(self, request, pk: int):
-        data = s.GroupInput(data=request.data, partial=True)
+        data = s.PartyGroupInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = {k: v for k, v in data.validated_data.items() if k != "code"}
         group = actions.do_update_group(
             get_group(pk), acting_user=request.user, fields=fields, ip=client_ip(request)
         )
-        return Response(s.GroupSerializer(group, context=group_context([group])).data)
+        return Response(s.PartyGroupSerializer(group, context=group_context([group])).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):

@@ -53,11 +53,11 @@ class GroupListView(APIView):
 
     permission_classes = [IsUnitMember]
 
-    @extend_schema(responses=s.GroupSerializer(many=True))
+    @extend_schema(responses=s.PartyGroupSerializer(many=True))
     def get(self, request):
         directory.sync_platform_units()
         groups = list(queries.groups())
-        return Response(s.GroupSerializer(groups, many=True, context=group_context(groups)).data)
+        return Response(s.PartyGroupSerializer(groups, many=True, context=group_context(groups)).data)
 
 
 class EnvelopeListView(generics.ListAPIView):
@@ -78,11 +78,11 @@ class EnvelopeListView(generics.ListAPIView):
             q=self.request.query_params.get("q", "").strip(),
         ).select_related("sender")
 
-    @extend_schema(request=s.SendInput, responses={201: s.SendResultSerializer})
+    @extend_schema(request=s.ExchangeSendInput, responses={201: s.SendResultSerializer})
     def post(self, request):
         from oa.documents.queries import get_document_for_user
 
-        data = s.SendInput(data=request.data)
+        data = s.ExchangeSendInput(data=request.data)
         data.is_valid(raise_exception=True)
         document = get_document_for_user(request.user, data.validated_data["document"])
         result = actions.do_send_document(
@@ -115,9 +115,9 @@ class EnvelopeRecallView(APIView):
 
     permission_classes = [DISPATCH]
 
-    @extend_schema(request=s.SelectInput, responses=s.EnvelopeDetailSerializer)
+    @extend_schema(request=s.DeliverySelectInput, responses=s.EnvelopeDetailSerializer)
     def post(self, request, pk: int):
-        data = s.SelectInput(data=request.data)
+        data = s.DeliverySelectInput(data=request.data)
         data.is_valid(raise_exception=True)
         actions.do_recall_deliveries(
             pk,
@@ -134,9 +134,9 @@ class EnvelopeUrgeView(APIView):
 
     permission_classes = [DISPATCH]
 
-    @extend_schema(request=s.SelectInput, responses=s.EnvelopeDetailSerializer)
+    @extend_schema(request=s.DeliverySelectInput, responses=s.EnvelopeDetailSerializer)
     def post(self, request, pk: int):
-        data = s.SelectInput(data=request.data)
+        data = s.DeliverySelectInput(data=request.data)
         data.is_valid(raise_exception=True)
         actions.do_urge_deliveries(
             pk,
@@ -266,9 +266,9 @@ class InboxReturnView(APIView):
 
     permission_classes = [RECEIVE]
 
-    @extend_schema(request=s.ReturnInput, responses=s.InboxItemSerializer)
+    @extend_schema(request=s.DeliveryReturnInput, responses=s.InboxItemSerializer)
     def post(self, request, pk: int):
-        data = s.ReturnInput(data=request.data)
+        data = s.DeliveryReturnInput(data=request.data)
         data.is_valid(raise_exception=True)
         delivery = actions.do_return_delivery(
             pk, acting_user=request.user, reason=data.validated_data["reason"], ip=client_ip(request)
@@ -283,9 +283,11 @@ class PackageSubmitView(APIView):
     permission_classes = [DISPATCH]
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request={"multipart/form-data": s.SubmitInput}, responses={201: s.SendResultSerializer})
+    @extend_schema(
+        request={"multipart/form-data": s.PackageSubmitInput}, responses={201: s.SendResultSerializer}
+    )
     def post(self, request):
-        data = s.SubmitInput(data=request.data)
+        data = s.PackageSubmitInput(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["package"]
         from django.conf import settings

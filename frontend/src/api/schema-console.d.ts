@@ -688,25 +688,6 @@ export interface components {
             /** @default  */
             notes: string;
         };
-        /** @description A group with its explicit members and, in `effective`, everyone it reaches now. */
-        Group: {
-            readonly id: number;
-            code: string;
-            name: string;
-            description?: string;
-            unit_kinds?: unknown;
-            order?: number;
-            readonly members: string[];
-            readonly effective: string[];
-        };
-        GroupInputRequest: {
-            code?: string;
-            name?: string;
-            description?: string;
-            unit_kinds?: string[];
-            members?: string[];
-            order?: number;
-        };
         /**
          * @description * `console` - console
          *     * `unit` - unit
@@ -923,6 +904,25 @@ export interface components {
             network: string;
             note?: string;
         };
+        /** @description A group with its explicit members and, in `effective`, everyone it reaches now. */
+        PartyGroup: {
+            readonly id: number;
+            code: string;
+            name: string;
+            description?: string;
+            unit_kinds?: unknown;
+            order?: number;
+            readonly members: string[];
+            readonly effective: string[];
+        };
+        PartyGroupInputRequest: {
+            code?: string;
+            name?: string;
+            description?: string;
+            unit_kinds?: string[];
+            members?: string[];
+            order?: number;
+        };
         PartyRef: {
             code: string;
             name: string;
@@ -936,7 +936,7 @@ export interface components {
             content?: unknown;
             notes?: string;
         };
-        PatchedGroupInputRequest: {
+        PatchedPartyGroupInputRequest: {
             code?: string;
             name?: string;
             description?: string;
@@ -1513,7 +1513,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Group"][];
+                    "application/json": components["schemas"]["PartyGroup"][];
                 };
             };
         };
@@ -1527,9 +1527,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["GroupInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["GroupInputRequest"];
-                "multipart/form-data": components["schemas"]["GroupInputRequest"];
+                "application/json": components["schemas"]["PartyGroupInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PartyGroupInputRequest"];
+                "multipart/form-data": components["schemas"]["PartyGroupInputRequest"];
             };
         };
         responses: {
@@ -1538,7 +1538,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Group"];
+                    "application/json": components["schemas"]["PartyGroup"];
                 };
             };
         };
@@ -1559,7 +1559,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Group"];
+                    "application/json": components["schemas"]["PartyGroup"];
                 };
             };
         };
@@ -1595,9 +1595,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["PatchedGroupInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedGroupInputRequest"];
-                "multipart/form-data": components["schemas"]["PatchedGroupInputRequest"];
+                "application/json": components["schemas"]["PatchedPartyGroupInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPartyGroupInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPartyGroupInputRequest"];
             };
         };
         responses: {
@@ -1606,7 +1606,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Group"];
+                    "application/json": components["schemas"]["PartyGroup"];
                 };
             };
         };
