@@ -169,3 +169,34 @@ def refusals() -> QuerySet[PackageRefusal]:
 
 def delivery_events(delivery: Delivery) -> QuerySet[DeliveryEvent]:
     return delivery.events.order_by("at", "id")
+
+
+def sendable_documents(user):
+    """Outgoing documents `user` may see that can be sent now: sealed, at or after 核发."""
+    from django.db.models import Exists, OuterRef
+
+    from oa.documents.models import Direction, Document
+    from oa.documents.queries import visible_documents
+    from oa.workflow.models import HumanTask
+
+    at_dispatch = HumanTask.objects.filter(
+        instance_id=OuterRef("process_instance_id"), element_id="Task_Dispatch", state=HumanTask.State.OPEN
+    )
+    return (
+        visible_documents(user)
+        .filter(direction=Direction.OUTGOING, sealed_at__isnull=False)
+        .filter(Q(Exists(at_dispatch)) | Q(state__in=(Document.State.DONE, Document.State.ARCHIVED)))
+        .order_by("-sealed_at", "-id")
+    )
+
+
+def live_copies(party: Party) -> dict[str, int]:
+    """公文标识 → how many units hold a live copy sent by `party` (for the 待分发 list)."""
+    rows = (
+        Delivery.objects.filter(
+            envelope__sender=party, state__in=(State.QUEUED, State.DELIVERED, State.SIGNED_FOR)
+        )
+        .values("envelope__identifier")
+        .annotate(n=Count("id"))
+    )
+    return {row["envelope__identifier"]: row["n"] for row in rows}

@@ -15,6 +15,7 @@ class PartySerializer(serializers.ModelSerializer):
     class Meta:
         model = Party
         fields = ["code", "name", "kind", "network", "platform", "active", "note"]
+        read_only_fields = fields
 
     def get_platform(self, party: Party) -> bool:
         return party.unit_id is not None
@@ -42,12 +43,14 @@ class PartyUpdateInput(serializers.Serializer):
 class PartyGroupSerializer(serializers.ModelSerializer):
     """A group with its explicit members and, in `effective`, everyone it reaches now."""
 
+    unit_kinds = serializers.ListField(child=serializers.CharField(), read_only=True)
     members = serializers.SerializerMethodField()
     effective = serializers.SerializerMethodField()
 
     class Meta:
         model = PartyGroup
         fields = ["id", "code", "name", "description", "unit_kinds", "order", "members", "effective"]
+        read_only_fields = fields
 
     def get_members(self, group: PartyGroup) -> list[str]:
         return sorted(p.code for p in group.members.all())
@@ -87,6 +90,12 @@ class DeliverySelectInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class DeliveryUrgeInput(serializers.Serializer):
+    deliveries = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list, help_text="none: every unsigned one"
+    )
+
+
 class DeliveryReturnInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500, allow_blank=True)
 
@@ -97,6 +106,7 @@ class DeliveryEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = DeliveryEvent
         fields = ["action", "action_label", "at", "actor_name", "party_code", "detail"]
+        read_only_fields = fields
 
 
 class DeliveryCountsSerializer(serializers.Serializer):
@@ -110,6 +120,11 @@ class DeliveryCountsSerializer(serializers.Serializer):
 
 class EnvelopeSerializer(serializers.ModelSerializer):
     sender = PartyRefSerializer()
+    recipients = serializers.ListField(child=serializers.CharField(), read_only=True)
+    groups = serializers.ListField(child=serializers.CharField(), read_only=True)
+    doc_type = serializers.CharField(read_only=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, read_only=True)
+    classification = serializers.ChoiceField(choices=Classification.choices, read_only=True)
     counts = serializers.SerializerMethodField()
     state_label = serializers.CharField(source="get_state_display")
 
@@ -120,6 +135,7 @@ class EnvelopeSerializer(serializers.ModelSerializer):
             "title", "doc_number", "doc_type", "urgency", "classification", "recipients", "groups", "state",
             "state_label", "created_at", "fanned_out_at", "counts",
         ]  # fmt: skip
+        read_only_fields = fields
 
     def get_counts(self, envelope: Envelope) -> DeliveryCountsSerializer:
         if hasattr(envelope, "n_total"):
@@ -149,6 +165,7 @@ class TrackedDeliverySerializer(serializers.ModelSerializer):
             "signed_by_name", "returned_at", "returned_by_name", "return_reason", "recalled_at",
             "recalled_by_name", "recall_reason", "urge_count", "last_urged_at", "exported_at", "events",
         ]  # fmt: skip
+        read_only_fields = fields
 
 
 class EnvelopeDetailSerializer(EnvelopeSerializer):
@@ -159,6 +176,22 @@ class EnvelopeDetailSerializer(EnvelopeSerializer):
 
     def get_deliveries(self, envelope: Envelope) -> TrackedDeliverySerializer(many=True):  # type: ignore[valid-type]
         return TrackedDeliverySerializer(self.context["deliveries"], many=True).data
+
+
+class SendableDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    doc_number = serializers.CharField()
+    doc_type = serializers.CharField()
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    main_recipients = serializers.CharField()
+    copy_to = serializers.CharField()
+    step = serializers.CharField()
+    sealed_at = serializers.DateTimeField()
+    sent_to = serializers.SerializerMethodField(help_text="units already holding a live copy")
+
+    def get_sent_to(self, document) -> int:
+        return self.context["sent_to"].get(document.identifier, 0)
 
 
 class SendResultSerializer(serializers.Serializer):
@@ -187,6 +220,7 @@ class InboxItemSerializer(serializers.ModelSerializer):
             "signed_by_name", "incoming_document_id", "returned_at", "returned_by_name", "return_reason",
             "recalled_at", "recall_reason",
         ]  # fmt: skip
+        read_only_fields = fields
 
 
 class PackageFileSerializer(serializers.Serializer):
@@ -262,6 +296,7 @@ class HubDeliverySerializer(serializers.ModelSerializer):
             "id", "envelope_id", "sender", "recipient", "title", "doc_number", "route", "state", "state_label",
             "created_at", "delivered_at", "attempts", "last_attempt_at", "last_error",
         ]  # fmt: skip
+        read_only_fields = fields
 
 
 class RefusalSerializer(serializers.ModelSerializer):
@@ -273,6 +308,7 @@ class RefusalSerializer(serializers.ModelSerializer):
             "id", "at", "stage", "stage_label", "code", "detail", "sender_code", "envelope_id", "delivery_id",
             "package_sha256", "package_size", "bundle_id",
         ]  # fmt: skip
+        read_only_fields = fields
 
 
 class DayVolumeSerializer(serializers.Serializer):

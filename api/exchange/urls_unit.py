@@ -6,7 +6,8 @@ from api.exchange import views_unit as views
 
 urlpatterns = [
     path("exchange/directory/", views.DirectoryView.as_view(), name="exchange-directory"),
-    path("exchange/groups/", views.GroupListView.as_view(), name="exchange-groups"),
+    path("exchange/directory/groups/", views.GroupListView.as_view(), name="exchange-directory-groups"),
+    path("exchange/sendable/", views.SendableView.as_view(), name="exchange-sendable"),
     path("exchange/envelopes/", views.EnvelopeListView.as_view(), name="exchange-envelopes"),
     path("exchange/envelopes/<int:pk>/", views.EnvelopeDetailView.as_view(), name="exchange-envelope"),
     path("exchange/envelopes/<int:pk>/recall/", views.EnvelopeRecallView.as_view(), name="exchange-recall"),

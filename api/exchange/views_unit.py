@@ -96,6 +96,22 @@ class EnvelopeListView(generics.ListAPIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+class SendableView(generics.ListAPIView):
+    """待分发: sealed outgoing documents at or after 核发 that this user may send."""
+
+    permission_classes = [DISPATCH]
+    serializer_class = s.SendableDocumentSerializer
+
+    def get_queryset(self):
+        return queries.sendable_documents(self.request.user)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "request", None) is not None and not getattr(self, "swagger_fake_view", False):
+            context["sent_to"] = queries.live_copies(directory.current_party())
+        return context
+
+
 def envelope_payload(envelope) -> dict:
     return s.EnvelopeDetailSerializer(envelope, context={"deliveries": queries.tracking(envelope)}).data
 
@@ -134,9 +150,9 @@ class EnvelopeUrgeView(APIView):
 
     permission_classes = [DISPATCH]
 
-    @extend_schema(request=s.DeliverySelectInput, responses=s.EnvelopeDetailSerializer)
+    @extend_schema(request=s.DeliveryUrgeInput, responses=s.EnvelopeDetailSerializer)
     def post(self, request, pk: int):
-        data = s.DeliverySelectInput(data=request.data)
+        data = s.DeliveryUrgeInput(data=request.data)
         data.is_valid(raise_exception=True)
         actions.do_urge_deliveries(
             pk,

@@ -701,17 +701,17 @@ export interface components {
             recipient: components["schemas"]["PartyRef"];
             title: string;
             doc_number: string;
-            route?: components["schemas"]["DeliveryRouteEnum"];
-            state?: components["schemas"]["DeliveryStateEnum"];
+            readonly route: components["schemas"]["DeliveryRouteEnum"];
+            readonly state: components["schemas"]["DeliveryStateEnum"];
             state_label: string;
             /** Format: date-time */
-            created_at?: string;
+            readonly created_at: string;
             /** Format: date-time */
-            delivered_at?: string | null;
-            attempts?: number;
+            readonly delivered_at: string | null;
+            readonly attempts: number;
             /** Format: date-time */
-            last_attempt_at?: string | null;
-            last_error?: string;
+            readonly last_attempt_at: string | null;
+            readonly last_error: string;
         };
         IdName: {
             id: number;
@@ -890,13 +890,13 @@ export interface components {
             results: components["schemas"]["Unit"][];
         };
         Party: {
-            code: string;
-            name: string;
-            kind?: string;
-            network?: string;
+            readonly code: string;
+            readonly name: string;
+            readonly kind: string;
+            readonly network: string;
             readonly platform: boolean;
-            active?: boolean;
-            note?: string;
+            readonly active: boolean;
+            readonly note: string;
         };
         PartyCreateInputRequest: {
             code: string;
@@ -907,11 +907,11 @@ export interface components {
         /** @description A group with its explicit members and, in `effective`, everyone it reaches now. */
         PartyGroup: {
             readonly id: number;
-            code: string;
-            name: string;
-            description?: string;
-            unit_kinds?: unknown;
-            order?: number;
+            readonly code: string;
+            readonly name: string;
+            readonly description: string;
+            readonly unit_kinds: string[];
+            readonly order: number;
             readonly members: string[];
             readonly effective: string[];
         };
@@ -1003,18 +1003,17 @@ export interface components {
         Refusal: {
             readonly id: number;
             /** Format: date-time */
-            at?: string;
-            stage: components["schemas"]["RefusalStageEnum"];
+            readonly at: string;
+            readonly stage: components["schemas"]["RefusalStageEnum"];
             stage_label: string;
-            code: string;
-            detail: string;
-            sender_code?: string;
+            readonly code: string;
+            readonly detail: string;
+            readonly sender_code: string;
             readonly envelope_id: number | null;
             readonly delivery_id: number | null;
-            package_sha256?: string;
-            /** Format: int64 */
-            package_size?: number;
-            bundle_id?: string;
+            readonly package_sha256: string;
+            readonly package_size: number;
+            readonly bundle_id: string;
         };
         /**
          * @description * `submit` - 提交

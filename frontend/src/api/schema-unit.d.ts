@@ -581,6 +581,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exchange/directory/groups/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 单位组: the provider's address lists, with the units each reaches now. */
+        get: operations["exchange_directory_groups_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exchange/envelopes/": {
         parameters: {
             query?: never;
@@ -644,23 +661,6 @@ export interface paths {
         put?: never;
         /** @description 催收 the recipients named (or every one that has not signed for it). */
         post: operations["exchange_envelopes_urge_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/exchange/groups/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description 单位组: the provider's address lists, with the units each reaches now. */
-        get: operations["exchange_groups_list"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -786,6 +786,23 @@ export interface paths {
          *     units and groups; the hub checks it, signs it with the unit's key and sends it.
          */
         post: operations["exchange_packages_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/sendable/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 待分发: sealed outgoing documents at or after 核发 that this user may send. */
+        get: operations["exchange_sendable_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1318,13 +1335,13 @@ export interface components {
             recalled: number;
         };
         DeliveryEvent: {
-            action: components["schemas"]["DeliveryEventActionEnum"];
+            readonly action: components["schemas"]["DeliveryEventActionEnum"];
             action_label: string;
             /** Format: date-time */
-            at?: string;
-            actor_name?: string;
-            party_code?: string;
-            detail?: string;
+            readonly at: string;
+            readonly actor_name: string;
+            readonly party_code: string;
+            readonly detail: string;
         };
         /**
          * @description * `queued` - 进入投递队列
@@ -1364,6 +1381,10 @@ export interface components {
          * @enum {string}
          */
         DeliveryStateEnum: "queued" | "delivered" | "signed_for" | "returned" | "recalled";
+        DeliveryUrgeInputRequest: {
+            /** @description none: every unsigned one */
+            deliveries?: number[];
+        };
         Department: {
             readonly id: number;
             name: string;
@@ -1551,52 +1572,50 @@ export interface components {
         };
         Envelope: {
             readonly id: number;
-            package_id?: string;
-            kind?: components["schemas"]["EnvelopeKindEnum"];
-            origin?: components["schemas"]["EnvelopeOriginEnum"];
+            readonly package_id: string;
+            readonly kind: components["schemas"]["EnvelopeKindEnum"];
+            readonly origin: components["schemas"]["EnvelopeOriginEnum"];
             sender: components["schemas"]["PartyRef"];
-            sent_by_name?: string;
-            /** Format: int64 */
-            source_document_id?: number | null;
-            identifier: string;
-            title: string;
-            doc_number?: string;
-            doc_type?: string;
-            urgency?: string;
-            classification?: string;
-            recipients?: unknown;
-            groups?: unknown;
-            state?: components["schemas"]["EnvelopeStateEnum"];
+            readonly sent_by_name: string;
+            readonly source_document_id: number | null;
+            readonly identifier: string;
+            readonly title: string;
+            readonly doc_number: string;
+            readonly doc_type: string;
+            readonly urgency: components["schemas"]["UrgencyEnum"];
+            readonly classification: components["schemas"]["ClassificationEnum"];
+            readonly recipients: string[];
+            readonly groups: string[];
+            readonly state: components["schemas"]["EnvelopeStateEnum"];
             state_label: string;
             /** Format: date-time */
-            created_at?: string;
+            readonly created_at: string;
             /** Format: date-time */
-            fanned_out_at?: string | null;
+            readonly fanned_out_at: string | null;
             readonly counts: components["schemas"]["DeliveryCounts"];
         };
         EnvelopeDetail: {
             readonly id: number;
-            package_id?: string;
-            kind?: components["schemas"]["EnvelopeKindEnum"];
-            origin?: components["schemas"]["EnvelopeOriginEnum"];
+            readonly package_id: string;
+            readonly kind: components["schemas"]["EnvelopeKindEnum"];
+            readonly origin: components["schemas"]["EnvelopeOriginEnum"];
             sender: components["schemas"]["PartyRef"];
-            sent_by_name?: string;
-            /** Format: int64 */
-            source_document_id?: number | null;
-            identifier: string;
-            title: string;
-            doc_number?: string;
-            doc_type?: string;
-            urgency?: string;
-            classification?: string;
-            recipients?: unknown;
-            groups?: unknown;
-            state?: components["schemas"]["EnvelopeStateEnum"];
+            readonly sent_by_name: string;
+            readonly source_document_id: number | null;
+            readonly identifier: string;
+            readonly title: string;
+            readonly doc_number: string;
+            readonly doc_type: string;
+            readonly urgency: components["schemas"]["UrgencyEnum"];
+            readonly classification: components["schemas"]["ClassificationEnum"];
+            readonly recipients: string[];
+            readonly groups: string[];
+            readonly state: components["schemas"]["EnvelopeStateEnum"];
             state_label: string;
             /** Format: date-time */
-            created_at?: string;
+            readonly created_at: string;
             /** Format: date-time */
-            fanned_out_at?: string | null;
+            readonly fanned_out_at: string | null;
             readonly counts: components["schemas"]["DeliveryCounts"];
             readonly deliveries: components["schemas"]["TrackedDelivery"][];
         };
@@ -1678,7 +1697,7 @@ export interface components {
         };
         InboxDetail: {
             readonly id: number;
-            state?: components["schemas"]["DeliveryStateEnum"];
+            readonly state: components["schemas"]["DeliveryStateEnum"];
             state_label: string;
             sender: components["schemas"]["PartyRef"];
             title: string;
@@ -1688,28 +1707,27 @@ export interface components {
             classification: components["schemas"]["ClassificationEnum"];
             identifier: string;
             /** Format: date-time */
-            delivered_at?: string | null;
-            urge_count?: number;
+            readonly delivered_at: string | null;
+            readonly urge_count: number;
             /** Format: date-time */
-            last_urged_at?: string | null;
+            readonly last_urged_at: string | null;
             /** Format: date-time */
-            signed_at?: string | null;
-            signed_by_name?: string;
-            /** Format: int64 */
-            incoming_document_id?: number | null;
+            readonly signed_at: string | null;
+            readonly signed_by_name: string;
+            readonly incoming_document_id: number | null;
             /** Format: date-time */
-            returned_at?: string | null;
-            returned_by_name?: string;
-            return_reason?: string;
+            readonly returned_at: string | null;
+            readonly returned_by_name: string;
+            readonly return_reason: string;
             /** Format: date-time */
-            recalled_at?: string | null;
-            recall_reason?: string;
+            readonly recalled_at: string | null;
+            readonly recall_reason: string;
             readonly metadata: components["schemas"]["PackageMetadata"];
             readonly files: components["schemas"]["PackageFile"][];
         };
         InboxItem: {
             readonly id: number;
-            state?: components["schemas"]["DeliveryStateEnum"];
+            readonly state: components["schemas"]["DeliveryStateEnum"];
             state_label: string;
             sender: components["schemas"]["PartyRef"];
             title: string;
@@ -1719,22 +1737,21 @@ export interface components {
             classification: components["schemas"]["ClassificationEnum"];
             identifier: string;
             /** Format: date-time */
-            delivered_at?: string | null;
-            urge_count?: number;
+            readonly delivered_at: string | null;
+            readonly urge_count: number;
             /** Format: date-time */
-            last_urged_at?: string | null;
+            readonly last_urged_at: string | null;
             /** Format: date-time */
-            signed_at?: string | null;
-            signed_by_name?: string;
-            /** Format: int64 */
-            incoming_document_id?: number | null;
+            readonly signed_at: string | null;
+            readonly signed_by_name: string;
+            readonly incoming_document_id: number | null;
             /** Format: date-time */
-            returned_at?: string | null;
-            returned_by_name?: string;
-            return_reason?: string;
+            readonly returned_at: string | null;
+            readonly returned_by_name: string;
+            readonly return_reason: string;
             /** Format: date-time */
-            recalled_at?: string | null;
-            recall_reason?: string;
+            readonly recalled_at: string | null;
+            readonly recall_reason: string;
         };
         /** @description 收文登记 (multipart: these fields plus files). */
         IncomingInputRequest: {
@@ -1985,6 +2002,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["SearchResult"][];
         };
+        PaginatedSendableDocumentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SendableDocument"][];
+        };
         PaginatedStaffList: {
             /** @example 123 */
             count: number;
@@ -2016,22 +2048,22 @@ export interface components {
             results: components["schemas"]["TaskListItem"][];
         };
         Party: {
-            code: string;
-            name: string;
-            kind?: string;
-            network?: string;
+            readonly code: string;
+            readonly name: string;
+            readonly kind: string;
+            readonly network: string;
             readonly platform: boolean;
-            active?: boolean;
-            note?: string;
+            readonly active: boolean;
+            readonly note: string;
         };
         /** @description A group with its explicit members and, in `effective`, everyone it reaches now. */
         PartyGroup: {
             readonly id: number;
-            code: string;
-            name: string;
-            description?: string;
-            unit_kinds?: unknown;
-            order?: number;
+            readonly code: string;
+            readonly name: string;
+            readonly description: string;
+            readonly unit_kinds: string[];
+            readonly order: number;
             readonly members: string[];
             readonly effective: string[];
         };
@@ -2201,6 +2233,20 @@ export interface components {
         SendResult: {
             envelope: components["schemas"]["Envelope"];
             skipped: string[];
+        };
+        SendableDocument: {
+            id: number;
+            title: string;
+            doc_number: string;
+            doc_type: string;
+            urgency: components["schemas"]["UrgencyEnum"];
+            main_recipients: string;
+            copy_to: string;
+            step: string;
+            /** Format: date-time */
+            sealed_at: string;
+            /** @description units already holding a live copy */
+            readonly sent_to: number;
         };
         Signed: {
             delivery: components["schemas"]["InboxItem"];
@@ -2387,29 +2433,29 @@ export interface components {
         TrackedDelivery: {
             readonly id: number;
             recipient: components["schemas"]["PartyRef"];
-            route?: components["schemas"]["DeliveryRouteEnum"];
-            state?: components["schemas"]["DeliveryStateEnum"];
+            readonly route: components["schemas"]["DeliveryRouteEnum"];
+            readonly state: components["schemas"]["DeliveryStateEnum"];
             state_label: string;
             /** Format: date-time */
-            created_at?: string;
+            readonly created_at: string;
             /** Format: date-time */
-            delivered_at?: string | null;
+            readonly delivered_at: string | null;
             /** Format: date-time */
-            signed_at?: string | null;
-            signed_by_name?: string;
+            readonly signed_at: string | null;
+            readonly signed_by_name: string;
             /** Format: date-time */
-            returned_at?: string | null;
-            returned_by_name?: string;
-            return_reason?: string;
+            readonly returned_at: string | null;
+            readonly returned_by_name: string;
+            readonly return_reason: string;
             /** Format: date-time */
-            recalled_at?: string | null;
-            recalled_by_name?: string;
-            recall_reason?: string;
-            urge_count?: number;
+            readonly recalled_at: string | null;
+            readonly recalled_by_name: string;
+            readonly recall_reason: string;
+            readonly urge_count: number;
             /** Format: date-time */
-            last_urged_at?: string | null;
+            readonly last_urged_at: string | null;
             /** Format: date-time */
-            exported_at?: string | null;
+            readonly exported_at: string | null;
             events: components["schemas"]["DeliveryEvent"][];
         };
         /**
@@ -3621,6 +3667,25 @@ export interface operations {
             };
         };
     };
+    exchange_directory_groups_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyGroup"][];
+                };
+            };
+        };
+    };
     exchange_envelopes_list: {
         parameters: {
             query?: {
@@ -3731,9 +3796,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["DeliverySelectInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["DeliverySelectInputRequest"];
-                "multipart/form-data": components["schemas"]["DeliverySelectInputRequest"];
+                "application/json": components["schemas"]["DeliveryUrgeInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DeliveryUrgeInputRequest"];
+                "multipart/form-data": components["schemas"]["DeliveryUrgeInputRequest"];
             };
         };
         responses: {
@@ -3743,25 +3808,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnvelopeDetail"];
-                };
-            };
-        };
-    };
-    exchange_groups_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PartyGroup"][];
                 };
             };
         };
@@ -3925,6 +3971,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SendResult"];
+                };
+            };
+        };
+    };
+    exchange_sendable_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSendableDocumentList"];
                 };
             };
         };

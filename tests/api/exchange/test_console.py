@@ -66,7 +66,7 @@ def test_groups_are_address_lists_by_kind_and_by_name(provider, client_in, clerk
     )
     assert set(updated.json()["effective"]) >= {HULI, JIMEI, SIMING, "nwoffice"}
     # Units address with it.
-    seen = client_in(SIMING, "admin").get("/api/exchange/groups/").json()
+    seen = client_in(SIMING, "admin").get("/api/exchange/directory/groups/").json()
     assert "flood_control" in {g["code"] for g in seen}
     assert provider.delete(f"/api/exchange/groups/{group['id']}/").status_code == 204
 

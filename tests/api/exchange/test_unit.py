@@ -140,7 +140,7 @@ def test_directory_and_groups_for_addressing(siming_clerk, clerks):
     entries = siming_clerk.get("/api/exchange/directory/").json()
     codes = {e["code"] for e in entries}
     assert {SIMING, HULI, JIMEI} <= codes and "public" not in codes
-    groups = {g["code"]: g for g in siming_clerk.get("/api/exchange/groups/").json()}
+    groups = {g["code"]: g for g in siming_clerk.get("/api/exchange/directory/groups/").json()}
     assert {HULI, JIMEI, SIMING} <= set(groups["district_offices"]["effective"])
     assert groups["district_offices"]["name"] == "全市区政府办公室"
 
@@ -209,3 +209,19 @@ def test_a_malformed_submission_is_refused_and_recorded(siming_token, clerks, me
 def test_another_units_token_fetches_nothing(siming_token, clerks):
     stranger = token_client(HULI, siming_token)
     assert stranger.get("/api/exchange/inbox/").status_code == 401
+
+
+def test_the_sendable_list_holds_sealed_documents_at_dispatch(siming_clerk, clerks, sealed, eager, people):
+    from django_tenants.utils import schema_context
+
+    from oa.documents.actions import do_create_outgoing
+    from tests.exchange.conftest import NOTICE
+
+    with schema_context(SIMING):
+        draft = do_create_outgoing(acting_user=people["clerk"], fields={**NOTICE, "title": "尚未签发的通知"})
+    (row,) = siming_clerk.get("/api/exchange/sendable/").json()["results"]
+    assert (row["id"], row["doc_number"], row["sent_to"]) == (sealed.pk, sealed.doc_number, 0)
+    assert draft.pk != row["id"]
+    send(siming_clerk, eager, sealed, groups=["district_offices"])
+    (row,) = siming_clerk.get("/api/exchange/sendable/").json()["results"]
+    assert row["sent_to"] == 2
