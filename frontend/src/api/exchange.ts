@@ -18,6 +18,7 @@ import type {
   PartyCreateInput,
   PartyPatchInput,
   SendResult,
+  SendableDocument,
 } from './types'
 
 const byId = (id: Id) => ({ params: { path: { id } } })
@@ -32,6 +33,11 @@ export function listDirectory(q = ''): Promise<ExchangeParty[]> {
 /** 单位组, with the units each one reaches now (`effective`). */
 export function listGroups(): Promise<ExchangeGroup[]> {
   return call(() => api.GET('/api/exchange/directory/groups/')).then(asList)
+}
+
+/** 待分发: sealed outgoing documents at or after 核发 that I may send. */
+export function listSendable(page = 1, pageSize = 20): Promise<Paginated<SendableDocument>> {
+  return call(() => api.GET('/api/exchange/sendable/', { params: { query: { page, page_size: pageSize } } }))
 }
 
 export function sendDocument(document: Id, recipients: string[], groups: string[]): Promise<SendResult> {

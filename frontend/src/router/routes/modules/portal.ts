@@ -1,5 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router'
 import { adminArea } from './admin'
+import { exchangeRoutes } from './exchange'
 
 // /portal and /admin are separate top-level records (so '/' stays a plain
 // redirect) that share one layout component; Vue keeps the same layout
@@ -57,6 +58,7 @@ const routes: RouteRecordRaw[] = [
         component: () => import('@/views/workflow/start/index.vue'),
         meta: { title: 'menu.start' },
       },
+      ...exchangeRoutes,
       {
         path: 'tokens',
         name: 'portal-tokens',
