@@ -56,6 +56,12 @@ class ElementsInput(serializers.Serializer):
     signature_agency = serializers.CharField(required=False, allow_blank=True, max_length=100)
     agency_mark = serializers.CharField(required=False, allow_blank=True, max_length=100)
     body_html = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    # 收文 only (the registering clerk corrects the record at 签收, 登记 or 初审):
+    source_agency = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    doc_number = serializers.CharField(required=False, allow_blank=True, max_length=60, help_text="来文字号")
+    received_on = serializers.DateField(required=False)
+    copies = serializers.IntegerField(required=False, min_value=1, max_value=10000)
+    deadline = serializers.DateField(required=False, allow_null=True)
 
 
 class IncomingInput(serializers.Serializer):

@@ -207,6 +207,8 @@ class DocumentPdfView(APIView):
         name = quote(f"{document.doc_number or document.title}.pdf")
         response["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
         response["X-Content-Type-Options"] = "nosniff"
+        # The document page previews it in a frame; other sites still may not (DENY elsewhere).
+        response["X-Frame-Options"] = "SAMEORIGIN"
         return response
 
 

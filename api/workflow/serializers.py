@@ -43,6 +43,8 @@ class TaskListItemSerializer(serializers.ModelSerializer):
     instance = serializers.IntegerField(source="instance_id")
     title = serializers.CharField(source="instance.title")
     module = serializers.CharField(source="instance.module")
+    # What the item is about ("documents.document:12"), so a module's to-do opens its own page.
+    business_key = serializers.CharField(source="instance.business_key")
     urgency = serializers.ChoiceField(source="instance.urgency", choices=ProcessInstance.Urgency.choices)
     starter = PersonField(source="instance.starter")
 
@@ -58,6 +60,7 @@ class TaskListItemSerializer(serializers.ModelSerializer):
             "instance",
             "title",
             "module",
+            "business_key",
             "urgency",
             "starter",
             "created_at",

@@ -274,12 +274,13 @@ def do_create_outgoing(*, acting_user, fields: dict, now: datetime | None = None
     )
     body = values.pop("body_html", "")
     name = unit_name()
+    # The unit's name signs the document unless the drafter wrote another 署名.
+    values["signature_agency"] = values.get("signature_agency") or name
     document = Document(
         direction=Direction.OUTGOING,
         drafter=acting_user,
         department=_staff_department(acting_user),
         agency_name=name,
-        signature_agency=name,
         printing_agency=f"{name}" if name.endswith("办公室") else f"{name}办公室",
         number_rule=numbering.default_rule(Direction.OUTGOING, values["doc_type"]),
         created_at=now,

@@ -1569,6 +1569,14 @@ export interface components {
             signature_agency?: string;
             agency_mark?: string;
             body_html?: string;
+            source_agency?: string;
+            /** @description 来文字号 */
+            doc_number?: string;
+            /** Format: date */
+            received_on?: string;
+            copies?: number;
+            /** Format: date */
+            deadline?: string | null;
         };
         Envelope: {
             readonly id: number;
@@ -2099,6 +2107,14 @@ export interface components {
             signature_agency?: string;
             agency_mark?: string;
             body_html?: string;
+            source_agency?: string;
+            /** @description 来文字号 */
+            doc_number?: string;
+            /** Format: date */
+            received_on?: string;
+            copies?: number;
+            /** Format: date */
+            deadline?: string | null;
         };
         PatchedPositionUpdateInputRequest: {
             name?: string;
@@ -2329,6 +2345,7 @@ export interface components {
             instance: number;
             title: string;
             module: string;
+            business_key: string;
             urgency: components["schemas"]["UrgencyEnum"];
             starter: components["schemas"]["IdName"] | null;
             /** Format: date-time */
@@ -2376,6 +2393,7 @@ export interface components {
             instance: number;
             title: string;
             module: string;
+            business_key: string;
             urgency: components["schemas"]["UrgencyEnum"];
             starter: components["schemas"]["IdName"] | null;
             /** Format: date-time */

@@ -210,3 +210,23 @@ export type PartyCreateInput = C['PartyCreateInputRequest']
 export type PartyPatchInput = C['PatchedPartyUpdateInputRequest']
 export type GroupInput = C['PartyGroupInputRequest']
 export type SendableDocument = U['SendableDocument']
+// ---------------------------------------------------------------- documents (办文, unit host)
+
+export type DocumentListItem = U['DocumentListItem']
+export type DocumentDetail = U['DocumentDetail']
+export type DocumentFile = U['DocumentFile']
+export type DocumentTrailRow = U['TrailRow']
+export type DocumentCurrentTask = U['CurrentTask']
+export type DocumentSearchResult = U['SearchResult']
+export type DocumentSearchHits = U['SearchHits']
+export type DocType = U['DocTypeEnum']
+export type Classification = U['ClassificationEnum']
+export type Direction = U['DirectionEnum']
+export type DocumentState = U['DocumentStateEnum']
+export type Retention = U['RetentionEnum']
+export type PublishLevel = U['PublishLevelEnum']
+export type ElementsInput = U['ElementsInputRequest']
+/** 收文登记's fields; the files go in the same multipart body (see api/documents.ts). */
+export type IncomingInput = Omit<U['IncomingInputRequest'], 'files'>
+export type DocumentListQuery = NonNullable<UnitOps['documents_list']['parameters']['query']>
+export type RegisterQuery = NonNullable<UnitOps['documents_registers_outgoing_list']['parameters']['query']>

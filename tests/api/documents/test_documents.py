@@ -67,6 +67,17 @@ def test_field_errors_name_the_field(client_for):
     assert response.status_code == 400 and response.json()["field"] == "title"
 
 
+def test_the_pdf_opens_inline_and_only_this_site_may_frame_it(client_for):
+    clerk = client_for("clerk")
+    document = clerk.post("/api/documents/outgoing/", NOTICE, format="json").json()
+    response = clerk.get(f"/api/documents/{document['id']}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline;")
+    # The document page's preview is an iframe on the same host; the site default is DENY.
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert clerk.get(f"/api/documents/{document['id']}/")["X-Frame-Options"] == "DENY"
+
+
 def test_a_colleague_who_is_no_party_cannot_see_or_edit(client_for):
     document = client_for("clerk").post("/api/documents/outgoing/", NOTICE, format="json").json()
     auditor = client_for("auditor")
@@ -170,3 +181,25 @@ def test_the_pdf_is_a_draft_until_sealed_then_the_kept_file(client_for, people):
     assert document["doc_number"] in text and "草稿" not in text
     assert "sealed" in [row["action"] for row in document["trail"]]
     assert client_for("auditor").get(f"/api/documents/{document['id']}/pdf/").status_code == 404
+
+
+def test_the_registering_clerk_corrects_an_incoming_record_but_not_an_outgoing_only_field(client_for):
+    clerk, secretary = client_for("clerk"), client_for("secretary")
+    document = clerk.post(
+        "/api/documents/incoming/", {"title": "来文", "source_agency": "某局"}, format="multipart"
+    ).json()
+    # 初审 is the office head's step: they may correct what the clerk typed.
+    response = secretary.patch(
+        f"/api/documents/{document['id']}/",
+        {"source_agency": "厦门市应急管理局", "doc_number": "厦应急〔2026〕5号", "copies": 2},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["source_agency"], body["doc_number"], body["copies"]) == (
+        "厦门市应急管理局",
+        "厦应急〔2026〕5号",
+        2,
+    )
+    refused = secretary.patch(f"/api/documents/{document['id']}/", {"signature_agency": "某"}, format="json")
+    assert refused.status_code == 400 and refused.json()["field"] == "signature_agency"

@@ -80,6 +80,13 @@ def test_the_list_filters_by_urgency_module_and_deadline(as_user, cast):
     assert clerk.get("/api/workflow/tasks/", {"state": "later"}).status_code == 400
 
 
+def test_a_todo_names_what_it_is_about_so_its_module_page_can_open(as_user, cast):
+    clerk = as_user("clerk")
+    start(clerk, title="关于冬季安全生产的通知", business_key="documents.document:7")
+    (item,) = todo(clerk)
+    assert item["business_key"] == "documents.document:7"
+
+
 def test_a_reviewer_returns_and_the_drafter_withdraws(as_user, cast):
     clerk, secretary = as_user("clerk"), as_user("secretary")
     start(clerk)

@@ -235,3 +235,9 @@ def test_a_body_drafted_in_word_is_uploaded_and_printed(people):
     assert document.body_file.name == "正文.docx" and document.body_versions.count() == 1
     complete(document, "Task_Draft", people)  # a body file is a body
     assert "雪松计划" in "".join(extract_text(render(document)))
+
+
+def test_a_drafter_may_sign_with_another_agency_name(people):
+    document = draft(people, signature_agency="思明区人民政府办公室")
+    assert document.signature_agency == "思明区人民政府办公室"
+    assert draft(people, signature_agency="").signature_agency == "思明区政府办公室"

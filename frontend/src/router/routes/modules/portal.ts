@@ -1,6 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router'
 import { adminArea } from './admin'
 import { exchangeRoutes } from './exchange'
+import { documentRoutes } from './documents'
 
 // /portal and /admin are separate top-level records (so '/' stays a plain
 // redirect) that share one layout component; Vue keeps the same layout
@@ -59,6 +60,7 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.start' },
       },
       ...exchangeRoutes,
+      ...documentRoutes,
       {
         path: 'tokens',
         name: 'portal-tokens',

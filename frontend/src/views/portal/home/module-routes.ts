@@ -8,6 +8,7 @@ import type { RouteLocationRaw } from 'vue-router'
 export const MODULE_ROUTES: Record<string, RouteLocationRaw> = {
   directory: { name: 'portal-directory' },
   exchange: { name: 'exchange-inbox' },
+  documents: { name: 'documents' },
 }
 
 /** Icons for the module codes of the architecture brief; unknown codes get a generic one. */
