@@ -201,6 +201,9 @@ def test_a_notice_goes_to_the_district_offices_and_each_answers(
     expect(drawer.get_by_test_id("inbox-drawer-state")).to_have_text("已签收")
     shot("siming-signed")
     # It is in 思明区's 收文 flow, at 登记, with the files that were sent.
+    drawer.get_by_test_id("inbox-open-document").click()
+    expect(page.get_by_test_id("doc-page-title")).to_have_text(TITLE)
+    shot("siming-incoming-document")
     page.goto(f"{url('siming')}/portal/todo")
     expect(page.locator("body")).to_contain_text(TITLE)
     shot("siming-todo")
@@ -241,6 +244,10 @@ def test_a_notice_goes_to_the_district_offices_and_each_answers(
     page.get_by_test_id("tracking-recall-submit").click()
     expect(page.get_by_test_id("tracking-state-jimei")).to_have_text("已撤回")
     shot("tracking-recalled")
+    # The document's own page shows where it went.
+    page.goto(f"{url('xmgov')}/portal/documents/{world['document']}")
+    expect(page.get_by_test_id("doc-exchange-panel")).to_contain_text("1/3")
+    shot("document-exchange-panel")
 
     # 5. 集美区 no longer has it to sign for.
     page.context.clear_cookies()
