@@ -22,7 +22,7 @@ from tests.e2e.test_foundation_flow import sign_in
 pytestmark = pytest.mark.django_db
 
 TITLE = "关于做好2026年防汛防台风工作的通知"
-NEW_UNITS = (("xmgov", "市政府办公厅", "city_office"), ("jimei", "集美区政府办公室", "district_office"))
+NEW_UNITS = (("xmgov", "市政府办公厅", "city_office"), ("jmqu", "集美区政府办公室", "district_office"))
 
 
 def _make_world(media_root: Path) -> dict:
@@ -42,14 +42,14 @@ def _make_world(media_root: Path) -> dict:
         do_provision_unit(
             acting_user=None, code=code, name=name, kind=kind, admin_password=PASSWORD, if_exists="skip"
         )
-    for code in ("siming", "huli", "jimei"):
+    for code in ("siming", "huli", "jmqu"):
         with schema_context(code), transaction.atomic():
             from django.contrib.auth import get_user_model
 
             if not get_user_model().objects.filter(username="ex_clerk").exists():
                 create_staff(
                     username="ex_clerk",
-                    display_name={"siming": "思明文书", "huli": "湖里文书", "jimei": "集美文书"}[code],
+                    display_name={"siming": "思明文书", "huli": "湖里文书", "jmqu": "集美文书"}[code],
                     password=PASSWORD,
                     roles=list(Role.objects.filter(code="clerk")),
                 )
@@ -178,7 +178,7 @@ def test_a_notice_goes_to_the_district_offices_and_each_answers(
     def delivered() -> bool:
         page.reload()
         page.get_by_test_id("tracking-table").wait_for()
-        return page.get_by_test_id("tracking-state-jimei").inner_text() == "待签收"
+        return page.get_by_test_id("tracking-state-jmqu").inner_text() == "待签收"
 
     wait_for(delivered)
     expect(page.get_by_test_id("tracking-summary")).to_contain_text("共 3 个单位")
@@ -238,11 +238,11 @@ def test_a_notice_goes_to_the_district_offices_and_each_answers(
     expect(page.get_by_test_id("tracking-state-huli")).to_have_text("已退回")
     expect(page.get_by_test_id("tracking-detail-huli")).to_contain_text("请改送区应急管理局")
     shot("tracking-receipts")
-    page.get_by_test_id("tracking-recall-jimei").click()
+    page.get_by_test_id("tracking-recall-jmqu").click()
     page.locator(".el-message-box__btns .el-button--primary").click()
     page.get_by_test_id("tracking-recall-reason").fill("集美区另行发文部署")
     page.get_by_test_id("tracking-recall-submit").click()
-    expect(page.get_by_test_id("tracking-state-jimei")).to_have_text("已撤回")
+    expect(page.get_by_test_id("tracking-state-jmqu")).to_have_text("已撤回")
     shot("tracking-recalled")
     # The document's own page shows where it went.
     page.goto(f"{url('xmgov')}/portal/documents/{world['document']}")
@@ -251,12 +251,12 @@ def test_a_notice_goes_to_the_district_offices_and_each_answers(
 
     # 5. 集美区 no longer has it to sign for.
     page.context.clear_cookies()
-    sign_in(page, url("jimei"), "ex_clerk", PASSWORD)
+    sign_in(page, url("jmqu"), "ex_clerk", PASSWORD)
     page.get_by_test_id("nav-exchange").click()
     expect(page.get_by_test_id("inbox-table")).not_to_contain_text(TITLE)
     page.get_by_test_id("inbox-tab-recalled").click()
     expect(page.get_by_test_id("inbox-table")).to_contain_text(TITLE)
-    shot("jimei-recalled")
+    shot("jmqu-recalled")
 
     # 6. The provider's hub monitor and directory.
     page.context.clear_cookies()

@@ -2,7 +2,7 @@
 
 siming (思明区政府办公室)  the sender: the 办文 cast (clerk 张科员 drafts and dispatches, ...)
 huli   (湖里区政府办公室)  a recipient: hl_clerk 文书 (签收), hl_staff (no document role)
-jimei  (集美区政府办公室)  a second recipient, provisioned once for the session: jm_clerk 文书
+jmqu   (集美区政府办公室)  a second recipient, provisioned in each test's transaction: jm_clerk 文书
 
 The three are district offices, so the 全市区政府办公室 group holds them all (the sender is
 left out of its own sends).
@@ -15,11 +15,11 @@ from django_tenants.utils import schema_context
 
 from tests.conftest import PASSWORD
 
-JIMEI = "jimei"
+JIMEI = "jmqu"
 
 
-def ensure_jimei() -> None:
-    """Provision the third unit once (committed, like the session's siming and huli)."""
+def provision_jmqu() -> None:
+    """Provision the third unit (inside the caller's transaction: rolled back with the test)."""
     from tenants.actions import do_provision_unit
     from tenants.models import Unit
 

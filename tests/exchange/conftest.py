@@ -5,7 +5,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from tests.conftest import SIMING
-from tests.exchange.cast import ensure_jimei, make_clerks
+from tests.exchange.cast import make_clerks, provision_jmqu
 from tests.oa.documents.conftest import cast, complete, people  # noqa: F401 (fixtures)
 
 NOTICE = {
@@ -17,14 +17,10 @@ NOTICE = {
 }
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        ensure_jimei()
-
-
 @pytest.fixture
 def clerks(db):
+    # The third unit is provisioned inside the test's transaction: other tests count the units.
+    provision_jmqu()
     return make_clerks()
 
 

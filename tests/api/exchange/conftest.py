@@ -4,7 +4,6 @@ from tests.conftest import SIMING, HostClient
 from tests.exchange.conftest import (  # noqa: F401 (fixtures)
     cast,
     clerks,
-    django_db_setup,
     media,
     people,
     sealed,
