@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "docs" / "benchmarks.md"
-BENCH_DB = "govoa_bench"
+BENCH_DB = os.environ.get("BENCH_DATABASE", "govoa_bench")
 
 
 def use_bench_database() -> str:
