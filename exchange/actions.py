@@ -462,6 +462,20 @@ def do_send_document(
     return SendResult(envelope=envelope, skipped=skipped)
 
 
+def _inspect_files(meta, contents: dict[str, bytes]) -> None:
+    """A unit's own system is not the document intake: its files get the same checks (type by
+    content, size, bombs, active content) before the hub signs anything in the unit's name."""
+    from oa.documents.intake import inspect_upload
+
+    for entry in [meta.rendered, *meta.attachments]:
+        try:
+            inspect_upload(
+                entry.name, contents[entry.path], purpose="body" if entry.role == "rendered" else "attachment"
+            )
+        except FileRefused as refused:
+            raise PackageRefused(PackageError.UNSAFE, refused.detail) from None
+
+
 def do_submit_package(
     data: bytes, *, acting_user, recipients: list[str], groups: list[str] | None = None, now=None, ip=None
 ) -> SendResult:
@@ -473,6 +487,7 @@ def do_submit_package(
     sender = directory.current_party()
     try:
         meta, contents = read_submission(data)
+        _inspect_files(meta, contents)
     except PackageRefused as refused:
         record_refusal(
             PackageRefusal.Stage.SUBMIT, refused, sender_code=sender.code,

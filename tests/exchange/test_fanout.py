@@ -160,3 +160,25 @@ def test_a_malformed_submission_is_refused_and_recorded(people, clerks, media):
     refusal = PackageRefusal.objects.get()
     assert (refusal.stage, refusal.sender_code) == ("submit", "siming")
     assert not Envelope.objects.exists()
+
+
+def test_a_submission_with_an_active_attachment_is_refused_and_recorded(people, clerks, media):
+    import io
+    import zipfile
+
+    from tests.exchange.conftest import submission
+    from tests.oa.documents import samples
+
+    source = zipfile.ZipFile(io.BytesIO(submission()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "document.pdf":
+                content = samples.pdf(["正文"], javascript=True)
+            target.writestr(name, content)
+    with pytest.raises(ActionError) as refused:
+        submit(people["clerk"], recipients=[HULI], data=out.getvalue())
+    assert refused.value.code == "package_unsafe"
+    assert PackageRefusal.objects.get().stage == "submit"
+    assert not Envelope.objects.exists()
