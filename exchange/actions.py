@@ -690,7 +690,7 @@ def _sent_deliveries(
     envelope = Envelope.objects.filter(pk=envelope_id, sender=party).first()
     if envelope is None:
         raise ActionError(ErrorCode.NOT_FOUND, "发送记录不存在。", status=404)
-    qs = envelope.deliveries.select_for_update().select_related("recipient").order_by("id")
+    qs = envelope.deliveries.select_for_update(of=("self",)).select_related("recipient").order_by("id")
     if delivery_ids:
         qs = qs.filter(pk__in=delivery_ids)
         rows = list(qs)

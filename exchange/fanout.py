@@ -131,8 +131,9 @@ def deliver(delivery_id: int, *, now=None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=delivery_id, state=Delivery.State.QUEUED, route=Delivery.Route.PLATFORM)
+            .order_by()
             .first()
         )
         if delivery is None:
@@ -172,7 +173,7 @@ def sweep(*, now=None, enqueue_envelope=None, enqueue_deliveries=None) -> SweepR
     report.envelopes = len(stale_envelopes)
     with transaction.atomic():
         stale = list(
-            Delivery.objects.select_for_update(skip_locked=True)
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(state=Delivery.State.QUEUED, route=Delivery.Route.PLATFORM)
             .filter(Q(last_attempt_at__lt=cutoff) | Q(last_attempt_at__isnull=True, created_at__lt=cutoff))
             .order_by("id")[:2000]

@@ -229,7 +229,9 @@ class Delivery(models.Model):
     notice_exported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["envelope", "id"]
+        # By the column, not the relation: ordering by `envelope` would join the envelope (and
+        # SELECT ... FOR UPDATE would then lock it too, serialising a whole fan-out on one row).
+        ordering = ["envelope_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["envelope", "recipient"], name="delivery_once_per_recipient"),
         ]

@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
                 ('envelope', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='exchange.envelope')),
             ],
             options={
-                'ordering': ['envelope', 'id'],
+                'ordering': ['envelope_id', 'id'],
             },
         ),
         migrations.CreateModel(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from exchange import actions, fanout, storage
-from exchange.models import Delivery, DeliveryEvent, Envelope, PackageRefusal
+from exchange.models import Delivery, DeliveryEvent, Envelope, PackageRefusal, Party
 from oa.core.errors import ActionError
 from tests.conftest import HULI
 from tests.exchange.cast import JIMEI
@@ -182,3 +182,93 @@ def test_a_submission_with_an_active_attachment_is_refused_and_recorded(people, 
     assert refused.value.code == "package_unsafe"
     assert PackageRefusal.objects.get().stage == "submit"
     assert not Envelope.objects.exists()
+
+
+# --- concurrency, on committed rows (one connection per thread) ----------------------------------
+
+
+def in_thread(fn):
+    import threading
+
+    from django.db import connections
+
+    out: dict = {}
+
+    def run():
+        try:
+            out["value"] = fn()
+        except BaseException as exc:
+            out["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
+
+
+@pytest.fixture
+def committed_deliveries(db):
+    """Two queued deliveries of one envelope, committed (and removed afterwards)."""
+    from django.db import transaction
+
+    def make():
+        with transaction.atomic():
+            sender = Party.objects.create(code="t-sender", name="并发发文单位")
+            first = Party.objects.create(code="t-first", name="并发收文一")
+            second = Party.objects.create(code="t-second", name="并发收文二")
+            envelope = Envelope.objects.create(
+                sender=sender, identifier="t-concurrency", title="并发", package_sha256="0" * 64,
+                recipients=["t-first", "t-second"],
+            )  # fmt: skip
+            return [
+                Delivery.objects.create(envelope=envelope, recipient=party).pk for party in (first, second)
+            ]
+
+    def remove():
+        with transaction.atomic():
+            DeliveryEvent.objects.filter(delivery__envelope__identifier="t-concurrency").delete()
+            Delivery.objects.filter(envelope__identifier="t-concurrency").delete()
+            Envelope.objects.filter(identifier="t-concurrency").delete()
+            Party.objects.filter(code__startswith="t-").delete()
+
+    ids = in_thread(make)
+    yield ids
+    in_thread(remove)
+
+
+def test_two_workers_deliver_two_copies_of_one_envelope_at_once(committed_deliveries):
+    """The bench found this: a delivery's lock must not take its envelope's row with it, or a
+    second worker skips (SKIP LOCKED) every other copy of the same envelope."""
+    import threading
+
+    from django.db import transaction
+
+    first, second = committed_deliveries
+    holding, release = threading.Event(), threading.Event()
+    results = {}
+
+    def slow_worker():
+        # Delivers the first copy and keeps its transaction open, as a busy worker would.
+        from django.db import connections
+
+        try:
+            with transaction.atomic():
+                results["first"] = fanout.deliver(first)
+                holding.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    slow = threading.Thread(target=slow_worker)
+    slow.start()
+    assert holding.wait(10)
+    try:
+        results["second"] = in_thread(lambda: fanout.deliver(second))
+    finally:
+        release.set()
+        slow.join()
+    assert results == {"first": True, "second": True}
