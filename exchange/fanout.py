@@ -6,8 +6,8 @@ two of them (or a task delivered twice by the broker) neither loses nor duplicat
 1. verify the stored package (a package changed at rest is refused and recorded, never delivered);
 2. create the deliveries: one INSERT ... ON CONFLICT DO NOTHING against the unique
    (envelope, recipient) constraint, so a rerun adds only the missing ones;
-3. queue a `deliver` task for every delivery still queued; `deliver` locks its row and acts only
-   on `queued`, so a second run of it is a no-op;
+3. queue `deliver_many` tasks (batches of 50) for the deliveries still queued; a batch locks its
+   rows and acts only on `queued` ones, so a second run of it is a no-op;
 4. mark the envelope fanned out.
 
 `sweep` (beat, every minute) finds what a lost task left behind: envelopes not fanned out and
@@ -126,26 +126,34 @@ def fan_out(envelope_id: int, *, enqueue=None) -> FanOutReport:
     return FanOutReport(created=created, queued=ids)
 
 
-def deliver(delivery_id: int, *, now=None) -> bool:
-    """Step 3 for one delivery: queued → delivered, once. True when this call delivered it."""
+def deliver_batch(delivery_ids: list[int], *, now=None) -> int:
+    """Step 3 for a batch: each queued delivery becomes delivered, once; returns how many this
+    call delivered. One transaction for the batch; a row another run holds right now is left to
+    it (SKIP LOCKED), and one already delivered, recalled or bound for a gateway is left alone,
+    so running the same batch twice, or two batches that overlap, delivers each copy once."""
     now = now or timezone.now()
     with transaction.atomic():
-        delivery = (
+        ids = list(
+            # OF self: lock the delivery rows only, never the envelope they share.
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=delivery_id, state=Delivery.State.QUEUED, route=Delivery.Route.PLATFORM)
-            .order_by()
-            .first()
+            .filter(pk__in=delivery_ids, state=Delivery.State.QUEUED, route=Delivery.Route.PLATFORM)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        if delivery is None:
-            # Already delivered (a duplicate task), recalled, a gateway delivery, or being
-            # delivered by a concurrent run right now.
-            return False
-        delivery.state = Delivery.State.DELIVERED
-        delivery.delivered_at = now
-        delivery.last_error = ""
-        delivery.save(update_fields=["state", "delivered_at", "last_error"])
-        DeliveryEvent.objects.create(delivery=delivery, action=DeliveryEvent.Action.DELIVERED, at=now)
-    return True
+        if not ids:
+            return 0
+        Delivery.objects.filter(pk__in=ids).update(
+            state=Delivery.State.DELIVERED, delivered_at=now, last_error=""
+        )
+        DeliveryEvent.objects.bulk_create(
+            [DeliveryEvent(delivery_id=pk, action=DeliveryEvent.Action.DELIVERED, at=now) for pk in ids]
+        )
+    return len(ids)
+
+
+def deliver(delivery_id: int, *, now=None) -> bool:
+    """Step 3 for one delivery: queued → delivered, once. True when this call delivered it."""
+    return deliver_batch([delivery_id], now=now) == 1
 
 
 @dataclass

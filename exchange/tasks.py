@@ -16,7 +16,7 @@ def fan_out_envelope(envelope_id: int) -> dict:
 
 @shared_task(acks_late=True)
 def deliver_many(delivery_ids: list[int]) -> int:
-    return sum(1 for pk in delivery_ids if fanout.deliver(pk))
+    return fanout.deliver_batch(delivery_ids)
 
 
 @shared_task

@@ -272,3 +272,13 @@ def test_two_workers_deliver_two_copies_of_one_envelope_at_once(committed_delive
         release.set()
         slow.join()
     assert results == {"first": True, "second": True}
+
+
+def test_a_batch_delivered_twice_or_overlapping_delivers_each_copy_once(people, clerks, media):
+    envelope = submit(people["clerk"], groups=GROUP)
+    fanout.fan_out(envelope.pk, enqueue=lambda ids: None)
+    ids = list(envelope.deliveries.values_list("pk", flat=True))
+    assert fanout.deliver_batch(ids[:1]) == 1
+    assert fanout.deliver_batch(ids) == len(ids) - 1  # overlaps the first batch
+    assert fanout.deliver_batch(ids) == 0  # the broker delivered the task again
+    assert delivered_events(envelope) == [HULI, JIMEI]
