@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import use_bench_database
 
-BENCHMARKS = ["provisioning", "workflow_todo", "domino_import", "documents"]
+BENCHMARKS = ["provisioning", "workflow_todo", "domino_import", "documents", "exchange"]
 
 
 def main(argv: list[str]) -> int:

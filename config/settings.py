@@ -47,6 +47,8 @@ SHARED_APPS = [
     "oa.core",
     # The shared template library (public schema); units read it through search_path.
     "templates_lib",
+    # The exchange hub (public schema): directory, envelopes, deliveries, gateway bundles.
+    "exchange",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -149,6 +151,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-sessions": {"task": "oa.core.tasks.purge_expired_sessions", "schedule": 3600.0},
     # BPMN timers and task deadlines in every unit (oa/workflow/tasks.py); idempotent.
     "workflow-deadlines": {"task": "oa.workflow.tasks.process_workflow_deadlines", "schedule": 60.0},
+    # Exchange deliveries and envelopes left behind by a killed worker are queued again.
+    "exchange-sweep": {"task": "exchange.tasks.sweep_stuck", "schedule": 60.0},
 }
 # Automatic 催办: remind a task's holder this many hours before its deadline (docs/workflow.md).
 OA_WORKFLOW_DUE_SOON_HOURS = int(os.environ.get("OA_WORKFLOW_DUE_SOON_HOURS", "4"))
@@ -225,6 +229,13 @@ SPECTACULAR_SETTINGS = {
         "ImportRunKindEnum": "oa.importer.models.ImportRun.Kind",
         "ImportRunStateEnum": "oa.importer.models.ImportRun.State",
         "QuarantineReasonEnum": "oa.importer.errors.Reason",
+        "EnvelopeKindEnum": "exchange.models.Envelope.Kind",
+        "EnvelopeStateEnum": "exchange.models.Envelope.State",
+        "EnvelopeOriginEnum": "exchange.models.Envelope.Origin",
+        "DeliveryStateEnum": "exchange.models.Delivery.State",
+        "DeliveryRouteEnum": "exchange.models.Delivery.Route",
+        "DeliveryEventActionEnum": "exchange.models.DeliveryEvent.Action",
+        "RefusalStageEnum": "exchange.models.PackageRefusal.Stage",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
@@ -274,3 +285,13 @@ if os.environ.get("OA_FAST_PASSWORD_HASHER") == "1":
 # The highest 密级 this deployment may hold: none (the 政务外网 default), secret, confidential,
 # top_secret (only a 政务内网 deployment accredited for it). Anything above is refused.
 OA_MAX_CLASSIFICATION = os.environ.get("OA_MAX_CLASSIFICATION", "none")
+
+# --- 公文交换 (exchange/) ----------------------------------------------------------------------
+# The network this deployment serves (政务外网 "extranet" or 政务内网 "intranet"); parties on
+# another network are reached through gateway bundles (docs/exchange.md).
+OA_EXCHANGE_NETWORK = os.environ.get("OA_EXCHANGE_NETWORK", "extranet")
+# The secret the units' private signing keys are sealed with (ADR 0012); SECRET_KEY by default.
+OA_EXCHANGE_KEY_SECRET = os.environ.get("OA_EXCHANGE_KEY_SECRET", "")
+OA_EXCHANGE_PACKAGE_MAX_BYTES = int(os.environ.get("OA_EXCHANGE_PACKAGE_MAX_BYTES", str(200 * 1024 * 1024)))
+# A queued delivery or an envelope not fanned out after this long is queued again by the sweep.
+OA_EXCHANGE_RETRY_AFTER_SECONDS = int(os.environ.get("OA_EXCHANGE_RETRY_AFTER_SECONDS", "120"))

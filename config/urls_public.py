@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/", include("api.units.urls")),
     path("api/", include("api.accounts.urls")),
     path("api/", include("api.templates.urls_console")),
+    path("api/", include("api.exchange.urls_console")),
     *spa,
 ]

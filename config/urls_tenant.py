@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/", include("api.workflow.urls")),
     path("api/", include("api.documents.urls")),
     path("api/", include("api.importer.urls")),
+    path("api/", include("api.exchange.urls_unit")),
     *spa,
 ]

@@ -21,7 +21,7 @@ class Module:
 CATALOGUE: tuple[Module, ...] = (
     Module("directory", "组织机构", "Organisation", "部门、职务、人员与角色", available=True),
     Module("documents", "办文", "Documents", "发文、收文、公文办理与登记", available=True),
-    Module("exchange", "公文交换", "Exchange", "与全市各单位之间的公文交换、签收与回执"),
+    Module("exchange", "公文交换", "Exchange", "与全市各单位之间的公文交换、签收与回执", available=True),
     Module("meetings", "办会", "Meetings", "会议申请、会议室预订、会议通知与签到"),
     Module("affairs", "办事", "Affairs", "请假、用车、用印等事务申请"),
     Module("supervision", "督办", "Supervision", "督办事项、分解落实与效能统计"),

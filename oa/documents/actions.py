@@ -533,6 +533,112 @@ def do_register_incoming(
     return document
 
 
+RECEIVED_FIELDS = INCOMING_EDITABLE | {"copy_to", "publish_level"}
+
+
+@transaction.atomic
+def do_receive_delivery(
+    *,
+    acting_user,
+    fields: dict,
+    rendered: tuple[str, bytes],
+    attachments: list[tuple[str, bytes]],
+    source: dict,
+    now=None,
+    ip=None,
+) -> Document:
+    """签收 of a delivery from the exchange hub: the incoming document made from the package
+    (its 版式文件 and attachments, its GB/T 33480 metadata) and its 收文 flow started, with 签收
+    completed by the person who signed for it; 登记 (the 收文编号) is the next step.
+
+    `fields` are the incoming elements (as do_register_incoming takes them) plus `identifier`
+    (公文标识, kept across units), `issued_date` and `signer_name`; `source` is the hub's reference
+    (delivery, envelope, package digest, sender), kept in `extra["exchange"]`. The files are
+    checked like any upload; a document with the same 公文标识 already here is refused.
+    """
+    now = _now(now)
+    _require_permission(acting_user, "documents.receive", "签收")
+    fields = dict(fields)
+    identifier = str(fields.pop("identifier", "") or "").strip()
+    issued_date = _date(fields.pop("issued_date", None), field="issued_date")
+    signer_name = str(fields.pop("signer_name", "") or "").strip()[:60]
+    values = _clean(fields, RECEIVED_FIELDS)
+    for field, label in (("title", "标题"), ("source_agency", "来文单位")):
+        if not values.get(field):
+            raise ActionError(ErrorCode.REQUIRED, f"请填写{label}。", field=field)
+    if not identifier or len(identifier) > 64:
+        raise ActionError(ErrorCode.REQUIRED, "缺少公文标识。", field="identifier")
+    existing = Document.objects.filter(identifier=identifier).first()
+    if existing is not None:
+        raise ActionError(
+            ErrorCode.DUPLICATE,
+            f"本单位已有这份公文（{existing.doc_number or existing.title}），不能重复签收。",
+            field="identifier",
+            status=409,
+        )
+    values.setdefault("doc_type", DocType.NOTICE)
+    values.setdefault("received_on", timezone.localdate(now))
+    _check_classification(
+        values.get("classification", Classification.NONE),
+        values.get("secrecy_period", ""),
+        values.get("copy_number", ""),
+    )
+    rendered_name, rendered_data = rendered
+    body = _inspect(rendered_name, rendered_data, role=DocumentFile.Role.BODY)
+    inspected = [
+        (_inspect(name, data, role=DocumentFile.Role.ATTACHMENT), data) for name, data in attachments
+    ]
+    values.pop("body_html", None)
+    document = Document(
+        direction=Direction.INCOMING,
+        identifier=identifier,
+        drafter=acting_user,
+        department=_staff_department(acting_user),
+        agency_name=values.get("source_agency", ""),
+        signer_name=signer_name,
+        issued_date=issued_date,
+        number_rule=numbering.INCOMING_RULE,
+        created_at=now,
+        updated_at=now,
+        extra={"exchange": source},
+        **values,
+    )
+    document.save()
+    # The sender's sealed PDF is the 正文 as received: kept as the 版式文件, never re-rendered.
+    kept = _store_file(
+        document, body, rendered_data, role=DocumentFile.Role.RENDERED, actor=acting_user, at=now, order=0
+    )
+    document.body_file = kept
+    for i, (info, data) in enumerate(inspected):
+        _store_file(
+            document, info, data, role=DocumentFile.Role.ATTACHMENT, actor=acting_user, at=now, order=i
+        )
+    document.process_instance = _start_flow(document, INCOMING_FLOW, acting_user=acting_user, now=now, ip=ip)
+    document.save()
+    sync_with_flow(document, document.process_instance, actor=acting_user)
+    _event(
+        document, Event.REGISTERED, actor=acting_user, at=now,
+        summary=f"签收（公文交换）：{document.source_agency} {document.doc_number} {document.title}",
+        delivery=source.get("delivery"),
+    )  # fmt: skip
+    task = _open_tasks(document).filter(handler_q(acting_user), element_id="Task_Acknowledge").first()
+    if task is not None:
+        workflow_actions.do_complete_task(
+            task, acting_user=acting_user, outcome="approve", opinion="已签收（公文交换）", now=now, ip=ip
+        )
+    document.refresh_from_db()
+    search.index_document(document)
+    record_event(
+        "documents.received",
+        acting_user=acting_user,
+        target=document,
+        summary=f"签收交换公文：{document.title}",
+        detail={"delivery": source.get("delivery"), "package_sha256": source.get("package_sha256")},
+        ip=ip,
+    )
+    return document
+
+
 # --- the flow steps (called by steps.before_complete inside the workflow action) ---------------
 
 

@@ -150,6 +150,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exchange/deliveries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Deliveries across the hub (metadata only), e.g. the stuck ones (`stuck=1`). */
+        get: operations["exchange_deliveries_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/deliveries/{id}/retry/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Queue a delivery that is still waiting again now (the sweep would, a little later). */
+        post: operations["exchange_deliveries_retry_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/groups/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exchange_groups_list"];
+        put?: never;
+        post: operations["exchange_groups_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/groups/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exchange_groups_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["exchange_groups_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["exchange_groups_partial_update"];
+        trace?: never;
+    };
+    "/api/exchange/monitor/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The hub monitor: volumes per day and unit, delivery states, stuck deliveries, retries. */
+        get: operations["exchange_monitor_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/parties/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 交换目录: platform units (mirrored from the registry) and external units. */
+        get: operations["exchange_parties_list"];
+        put?: never;
+        /** @description 交换目录: platform units (mirrored from the registry) and external units. */
+        post: operations["exchange_parties_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/parties/{code}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["exchange_parties_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["exchange_parties_partial_update"];
+        trace?: never;
+    };
+    "/api/exchange/refusals/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Packages the hub refused, and why. */
+        get: operations["exchange_refusals_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs/{id}/": {
         parameters: {
             query?: never;
@@ -510,6 +644,27 @@ export interface components {
             status: string;
             modules: components["schemas"]["Module"][];
         };
+        DayVolume: {
+            /** Format: date */
+            day: string;
+            envelopes: number;
+            deliveries: number;
+        };
+        /**
+         * @description * `platform` - 本平台
+         *     * `gateway` - 网关
+         * @enum {string}
+         */
+        DeliveryRouteEnum: "platform" | "gateway";
+        /**
+         * @description * `queued` - 待投递
+         *     * `delivered` - 待签收
+         *     * `signed_for` - 已签收
+         *     * `returned` - 已退回
+         *     * `recalled` - 已撤回
+         * @enum {string}
+         */
+        DeliveryStateEnum: "queued" | "delivered" | "signed_for" | "returned" | "recalled";
         Diff: {
             kind: components["schemas"]["TemplateKindEnum"];
             from_version: number;
@@ -539,6 +694,25 @@ export interface components {
          * @enum {string}
          */
         HostKindEnum: "console" | "unit";
+        HubDelivery: {
+            readonly id: number;
+            readonly envelope_id: number;
+            sender: components["schemas"]["PartyRef"];
+            recipient: components["schemas"]["PartyRef"];
+            title: string;
+            doc_number: string;
+            readonly route: components["schemas"]["DeliveryRouteEnum"];
+            readonly state: components["schemas"]["DeliveryStateEnum"];
+            state_label: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly delivered_at: string | null;
+            readonly attempts: number;
+            /** Format: date-time */
+            readonly last_attempt_at: string | null;
+            readonly last_error: string;
+        };
         IdName: {
             id: number;
             name: string;
@@ -625,6 +799,21 @@ export interface components {
          * @enum {string}
          */
         ModulesEnum: "directory" | "documents" | "exchange" | "meetings" | "affairs" | "supervision" | "notices" | "messaging" | "archive";
+        Monitor: {
+            days: number;
+            per_day: components["schemas"]["DayVolume"][];
+            by_sender: components["schemas"]["SenderVolume"][];
+            by_recipient: components["schemas"]["RecipientVolume"][];
+            states: {
+                [key: string]: number;
+            };
+            retries: number;
+            retried_deliveries: number;
+            stuck: number;
+            envelopes_pending: number;
+            refusals: number;
+            gateway_waiting: number;
+        };
         PaginatedAuditEventList: {
             /** @example 123 */
             count: number;
@@ -639,6 +828,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["AuditEvent"][];
+        };
+        PaginatedHubDeliveryList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["HubDelivery"][];
         };
         PaginatedProviderAccountList: {
             /** @example 123 */
@@ -655,6 +859,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["ProviderAccount"][];
         };
+        PaginatedRefusalList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Refusal"][];
+        };
         PaginatedUnitList: {
             /** @example 123 */
             count: number;
@@ -670,6 +889,44 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Unit"][];
         };
+        Party: {
+            readonly code: string;
+            readonly name: string;
+            readonly kind: string;
+            readonly network: string;
+            readonly platform: boolean;
+            readonly active: boolean;
+            readonly note: string;
+        };
+        PartyCreateInputRequest: {
+            code: string;
+            name: string;
+            network: string;
+            note?: string;
+        };
+        /** @description A group with its explicit members and, in `effective`, everyone it reaches now. */
+        PartyGroup: {
+            readonly id: number;
+            readonly code: string;
+            readonly name: string;
+            readonly description: string;
+            readonly unit_kinds: string[];
+            readonly order: number;
+            readonly members: string[];
+            readonly effective: string[];
+        };
+        PartyGroupInputRequest: {
+            code?: string;
+            name?: string;
+            description?: string;
+            unit_kinds?: string[];
+            members?: string[];
+            order?: number;
+        };
+        PartyRef: {
+            code: string;
+            name: string;
+        };
         PasswordChangeInputRequest: {
             old_password: string;
             new_password: string;
@@ -678,6 +935,20 @@ export interface components {
             /** @description Text (BPMN XML) for flows; a JSON object for the other kinds. */
             content?: unknown;
             notes?: string;
+        };
+        PatchedPartyGroupInputRequest: {
+            code?: string;
+            name?: string;
+            description?: string;
+            unit_kinds?: string[];
+            members?: string[];
+            order?: number;
+        };
+        PatchedPartyUpdateInputRequest: {
+            name?: string;
+            network?: string;
+            note?: string;
+            active?: boolean;
         };
         PatchedProviderAccountUpdateInputRequest: {
             display_name?: string;
@@ -720,6 +991,43 @@ export interface components {
             display_name: string;
             email?: string;
             password: string;
+        };
+        RecipientVolume: {
+            code: string;
+            name: string;
+            deliveries: number;
+            waiting: number;
+            signed_for: number;
+            returned: number;
+        };
+        Refusal: {
+            readonly id: number;
+            /** Format: date-time */
+            readonly at: string;
+            readonly stage: components["schemas"]["RefusalStageEnum"];
+            stage_label: string;
+            readonly code: string;
+            readonly detail: string;
+            readonly sender_code: string;
+            readonly envelope_id: number | null;
+            readonly delivery_id: number | null;
+            readonly package_sha256: string;
+            readonly package_size: number;
+            readonly bundle_id: string;
+        };
+        /**
+         * @description * `submit` - 提交
+         *     * `fan_out` - 分发
+         *     * `sign_for` - 签收
+         *     * `gateway` - 网关导入
+         * @enum {string}
+         */
+        RefusalStageEnum: "submit" | "fan_out" | "sign_for" | "gateway";
+        SenderVolume: {
+            code: string;
+            name: string;
+            envelopes: number;
+            deliveries: number;
         };
         StarterKit: {
             readonly id: number;
@@ -1138,6 +1446,306 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Context"];
+                };
+            };
+        };
+    };
+    exchange_deliveries_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                state?: "delivered" | "queued" | "recalled" | "returned" | "signed_for";
+                stuck?: boolean;
+                /** @description sender or recipient code */
+                unit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedHubDeliveryList"];
+                };
+            };
+        };
+    };
+    exchange_deliveries_retry_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HubDelivery"];
+                };
+            };
+        };
+    };
+    exchange_groups_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyGroup"][];
+                };
+            };
+        };
+    };
+    exchange_groups_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PartyGroupInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PartyGroupInputRequest"];
+                "multipart/form-data": components["schemas"]["PartyGroupInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyGroup"];
+                };
+            };
+        };
+    };
+    exchange_groups_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyGroup"];
+                };
+            };
+        };
+    };
+    exchange_groups_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    exchange_groups_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPartyGroupInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPartyGroupInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPartyGroupInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyGroup"];
+                };
+            };
+        };
+    };
+    exchange_monitor_retrieve: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Monitor"];
+                };
+            };
+        };
+    };
+    exchange_parties_list: {
+        parameters: {
+            query?: {
+                kind?: string;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Party"][];
+                };
+            };
+        };
+    };
+    exchange_parties_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartyCreateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PartyCreateInputRequest"];
+                "multipart/form-data": components["schemas"]["PartyCreateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Party"];
+                };
+            };
+        };
+    };
+    exchange_parties_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    exchange_parties_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPartyUpdateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPartyUpdateInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPartyUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Party"];
+                };
+            };
+        };
+    };
+    exchange_refusals_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedRefusalList"];
                 };
             };
         };

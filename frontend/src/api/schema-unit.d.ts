@@ -564,6 +564,251 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exchange/directory/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 交换目录: every unit that can be sent to (platform units and external ones). */
+        get: operations["exchange_directory_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/directory/groups/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 单位组: the provider's address lists, with the units each reaches now. */
+        get: operations["exchange_directory_groups_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/envelopes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 发送记录: what this unit sent, with per-state counts; POST sends a sealed 发文. */
+        get: operations["exchange_envelopes_list"];
+        put?: never;
+        /** @description 发送记录: what this unit sent, with per-state counts; POST sends a sealed 发文. */
+        post: operations["exchange_envelopes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/envelopes/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One send, tracked per recipient: delivered, signed for (who, when), returned (why). */
+        get: operations["exchange_envelopes_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/envelopes/{id}/recall/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 撤回 the deliveries named (or every one not yet signed for). */
+        post: operations["exchange_envelopes_recall_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/envelopes/{id}/urge/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 催收 the recipients named (or every one that has not signed for it). */
+        post: operations["exchange_envelopes_urge_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/inbox/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 待签收 (and, with `state`, what was signed for, returned or recalled). Other systems poll it
+         *     with `since` to fetch their unit's deliveries.
+         */
+        get: operations["exchange_inbox_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/inbox/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A delivery with its metadata and file list, read from the verified package (before 签收). */
+        get: operations["exchange_inbox_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/inbox/{id}/files/{index}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One file of the package (0: the 版式文件, 1..: attachments), to read before signing for it. */
+        get: operations["exchange_inbox_files_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/inbox/{id}/package/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The signed package itself (zip), for the unit's other systems to verify and keep. */
+        get: operations["exchange_inbox_package_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/inbox/{id}/return/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 退回 with a reason; the sender sees it. */
+        post: operations["exchange_inbox_return_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/inbox/{id}/sign/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 签收: the incoming document is created here and its 收文 flow starts. */
+        post: operations["exchange_inbox_sign_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/packages/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description For the unit's other systems: submit a package (metadata.xml and its files, as a zip) to
+         *     units and groups; the hub checks it, signs it with the unit's key and sends it.
+         */
+        post: operations["exchange_packages_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/sendable/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 待分发: sealed outgoing documents at or after 核发 that this user may send. */
+        get: operations["exchange_sendable_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/importer/options/": {
         parameters: {
             query?: never;
@@ -1217,6 +1462,65 @@ export interface components {
             name: string;
             version: number;
         };
+        DeliveryCounts: {
+            total: number;
+            queued: number;
+            delivered: number;
+            signed_for: number;
+            returned: number;
+            recalled: number;
+        };
+        DeliveryEvent: {
+            readonly action: components["schemas"]["DeliveryEventActionEnum"];
+            action_label: string;
+            /** Format: date-time */
+            readonly at: string;
+            readonly actor_name: string;
+            readonly party_code: string;
+            readonly detail: string;
+        };
+        /**
+         * @description * `queued` - 进入投递队列
+         *     * `delivered` - 已送达
+         *     * `signed_for` - 签收
+         *     * `returned` - 退回
+         *     * `recalled` - 撤回
+         *     * `urged` - 催收
+         *     * `exported` - 导出网关
+         *     * `imported` - 网关导入
+         *     * `retried` - 重试投递
+         *     * `refused` - 拒收
+         * @enum {string}
+         */
+        DeliveryEventActionEnum: "queued" | "delivered" | "signed_for" | "returned" | "recalled" | "urged" | "exported" | "imported" | "retried" | "refused";
+        DeliveryReturnInputRequest: {
+            reason: string;
+        };
+        /**
+         * @description * `platform` - 本平台
+         *     * `gateway` - 网关
+         * @enum {string}
+         */
+        DeliveryRouteEnum: "platform" | "gateway";
+        DeliverySelectInputRequest: {
+            /** @description none: every eligible one */
+            deliveries?: number[];
+            /** @default  */
+            reason: string;
+        };
+        /**
+         * @description * `queued` - 待投递
+         *     * `delivered` - 待签收
+         *     * `signed_for` - 已签收
+         *     * `returned` - 已退回
+         *     * `recalled` - 已撤回
+         * @enum {string}
+         */
+        DeliveryStateEnum: "queued" | "delivered" | "signed_for" | "returned" | "recalled";
+        DeliveryUrgeInputRequest: {
+            /** @description none: every unsigned one */
+            deliveries?: number[];
+        };
         Department: {
             readonly id: number;
             name: string;
@@ -1411,6 +1715,81 @@ export interface components {
             /** Format: date */
             deadline?: string | null;
         };
+        Envelope: {
+            readonly id: number;
+            readonly package_id: string;
+            readonly kind: components["schemas"]["EnvelopeKindEnum"];
+            readonly origin: components["schemas"]["EnvelopeOriginEnum"];
+            sender: components["schemas"]["PartyRef"];
+            readonly sent_by_name: string;
+            readonly source_document_id: number | null;
+            readonly identifier: string;
+            readonly title: string;
+            readonly doc_number: string;
+            readonly doc_type: string;
+            readonly urgency: components["schemas"]["UrgencyEnum"];
+            readonly classification: components["schemas"]["ClassificationEnum"];
+            readonly recipients: string[];
+            readonly groups: string[];
+            readonly state: components["schemas"]["EnvelopeStateEnum"];
+            state_label: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly fanned_out_at: string | null;
+            readonly counts: components["schemas"]["DeliveryCounts"];
+        };
+        EnvelopeDetail: {
+            readonly id: number;
+            readonly package_id: string;
+            readonly kind: components["schemas"]["EnvelopeKindEnum"];
+            readonly origin: components["schemas"]["EnvelopeOriginEnum"];
+            sender: components["schemas"]["PartyRef"];
+            readonly sent_by_name: string;
+            readonly source_document_id: number | null;
+            readonly identifier: string;
+            readonly title: string;
+            readonly doc_number: string;
+            readonly doc_type: string;
+            readonly urgency: components["schemas"]["UrgencyEnum"];
+            readonly classification: components["schemas"]["ClassificationEnum"];
+            readonly recipients: string[];
+            readonly groups: string[];
+            readonly state: components["schemas"]["EnvelopeStateEnum"];
+            state_label: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly fanned_out_at: string | null;
+            readonly counts: components["schemas"]["DeliveryCounts"];
+            readonly deliveries: components["schemas"]["TrackedDelivery"][];
+        };
+        /**
+         * @description * `document` - 公文
+         *     * `meeting_notice` - 会议通知
+         * @enum {string}
+         */
+        EnvelopeKindEnum: "document" | "meeting_notice";
+        /**
+         * @description * `portal` - 单位门户
+         *     * `api` - 外部系统接口
+         *     * `gateway` - 网关导入
+         * @enum {string}
+         */
+        EnvelopeOriginEnum: "portal" | "api" | "gateway";
+        /**
+         * @description * `accepted` - 已受理
+         *     * `fanned_out` - 已分发
+         *     * `refused` - 已拒收
+         * @enum {string}
+         */
+        EnvelopeStateEnum: "accepted" | "fanned_out" | "refused";
+        ExchangeSendInputRequest: {
+            /** @description the sealed outgoing document (this unit's) */
+            document: number;
+            recipients?: string[];
+            groups?: string[];
+        };
         FieldOption: {
             name: string;
             label: string;
@@ -1505,6 +1884,64 @@ export interface components {
             created_at: string;
             readonly form: string;
             readonly authors: string[];
+        };
+        InboxDetail: {
+            readonly id: number;
+            readonly state: components["schemas"]["DeliveryStateEnum"];
+            state_label: string;
+            sender: components["schemas"]["PartyRef"];
+            title: string;
+            doc_number: string;
+            doc_type: components["schemas"]["DocTypeEnum"];
+            urgency: components["schemas"]["UrgencyEnum"];
+            classification: components["schemas"]["ClassificationEnum"];
+            identifier: string;
+            /** Format: date-time */
+            readonly delivered_at: string | null;
+            readonly urge_count: number;
+            /** Format: date-time */
+            readonly last_urged_at: string | null;
+            /** Format: date-time */
+            readonly signed_at: string | null;
+            readonly signed_by_name: string;
+            readonly incoming_document_id: number | null;
+            /** Format: date-time */
+            readonly returned_at: string | null;
+            readonly returned_by_name: string;
+            readonly return_reason: string;
+            /** Format: date-time */
+            readonly recalled_at: string | null;
+            readonly recall_reason: string;
+            readonly metadata: components["schemas"]["PackageMetadata"];
+            readonly files: components["schemas"]["PackageFile"][];
+        };
+        InboxItem: {
+            readonly id: number;
+            readonly state: components["schemas"]["DeliveryStateEnum"];
+            state_label: string;
+            sender: components["schemas"]["PartyRef"];
+            title: string;
+            doc_number: string;
+            doc_type: components["schemas"]["DocTypeEnum"];
+            urgency: components["schemas"]["UrgencyEnum"];
+            classification: components["schemas"]["ClassificationEnum"];
+            identifier: string;
+            /** Format: date-time */
+            readonly delivered_at: string | null;
+            readonly urge_count: number;
+            /** Format: date-time */
+            readonly last_urged_at: string | null;
+            /** Format: date-time */
+            readonly signed_at: string | null;
+            readonly signed_by_name: string;
+            readonly incoming_document_id: number | null;
+            /** Format: date-time */
+            readonly returned_at: string | null;
+            readonly returned_by_name: string;
+            readonly return_reason: string;
+            /** Format: date-time */
+            readonly recalled_at: string | null;
+            readonly recall_reason: string;
         };
         /** @description 收文登记 (multipart: these fields plus files). */
         IncomingInputRequest: {
@@ -1627,9 +2064,15 @@ export interface components {
         MappingOption: {
             code: string;
             name: string;
-            origin: components["schemas"]["OriginEnum"];
+            origin: components["schemas"]["MappingOptionOriginEnum"];
             rules: string[];
         };
+        /**
+         * @description * `unit` - unit
+         *     * `library` - library
+         * @enum {string}
+         */
+        MappingOptionOriginEnum: "unit" | "library";
         Me: {
             id: number;
             username: string;
@@ -1661,12 +2104,41 @@ export interface components {
             fields: components["schemas"]["FieldOption"][];
             reasons: components["schemas"]["ReasonOption"][];
         };
+        PackageFile: {
+            index: number;
+            name: string;
+            role: components["schemas"]["PackageFileRoleEnum"];
+            size: number;
+        };
         /**
-         * @description * `unit` - unit
-         *     * `library` - library
+         * @description * `rendered` - rendered
+         *     * `attachment` - attachment
          * @enum {string}
          */
-        OriginEnum: "unit" | "library";
+        PackageFileRoleEnum: "rendered" | "attachment";
+        PackageMetadata: {
+            agency_name: string;
+            signer_name: string;
+            issued_date: string;
+            main_recipients: string;
+            copy_to: string;
+            secrecy_period: string;
+            copy_number: string;
+            note: string;
+            printing_agency: string;
+            printing_date: string;
+            package_sha256: string;
+            signed_by_key: string;
+        };
+        PackageSubmitInputRequest: {
+            /**
+             * Format: binary
+             * @description zip: metadata.xml and the files it lists (docs/exchange.md)
+             */
+            package: string;
+            recipients?: string[];
+            groups?: string[];
+        };
         PaginatedAuditEventList: {
             /** @example 123 */
             count: number;
@@ -1714,6 +2186,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["DocumentListItem"][];
         };
+        PaginatedEnvelopeList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Envelope"][];
+        };
         PaginatedImportedDocumentList: {
             /** @example 123 */
             count: number;
@@ -1728,6 +2215,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["ImportedDocument"][];
+        };
+        PaginatedInboxItemList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["InboxItem"][];
         };
         PaginatedQuarantineItemList: {
             /** @example 123 */
@@ -1776,6 +2278,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["SearchResult"][];
         };
+        PaginatedSendableDocumentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SendableDocument"][];
+        };
         PaginatedStaffList: {
             /** @example 123 */
             count: number;
@@ -1805,6 +2322,30 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["TaskListItem"][];
+        };
+        Party: {
+            readonly code: string;
+            readonly name: string;
+            readonly kind: string;
+            readonly network: string;
+            readonly platform: boolean;
+            readonly active: boolean;
+            readonly note: string;
+        };
+        /** @description A group with its explicit members and, in `effective`, everyone it reaches now. */
+        PartyGroup: {
+            readonly id: number;
+            readonly code: string;
+            readonly name: string;
+            readonly description: string;
+            readonly unit_kinds: string[];
+            readonly order: number;
+            readonly members: string[];
+            readonly effective: string[];
+        };
+        PartyRef: {
+            code: string;
+            name: string;
         };
         PasswordChangeInputRequest: {
             old_password: string;
@@ -2134,6 +2675,29 @@ export interface components {
             archive_code?: string;
             readonly hits: components["schemas"]["SearchHits"];
         };
+        SendResult: {
+            envelope: components["schemas"]["Envelope"];
+            skipped: string[];
+        };
+        SendableDocument: {
+            id: number;
+            title: string;
+            doc_number: string;
+            doc_type: string;
+            urgency: components["schemas"]["UrgencyEnum"];
+            main_recipients: string;
+            copy_to: string;
+            step: string;
+            /** Format: date-time */
+            sealed_at: string;
+            /** @description units already holding a live copy */
+            readonly sent_to: number;
+        };
+        Signed: {
+            delivery: components["schemas"]["InboxItem"];
+            /** @description the incoming document, in this unit */
+            document: number;
+        };
         /**
          * @description * `document` - document
          *     * `flow` - flow
@@ -2313,6 +2877,34 @@ export interface components {
         };
         TokenInputRequest: {
             name: string;
+        };
+        TrackedDelivery: {
+            readonly id: number;
+            recipient: components["schemas"]["PartyRef"];
+            readonly route: components["schemas"]["DeliveryRouteEnum"];
+            readonly state: components["schemas"]["DeliveryStateEnum"];
+            state_label: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly delivered_at: string | null;
+            /** Format: date-time */
+            readonly signed_at: string | null;
+            readonly signed_by_name: string;
+            /** Format: date-time */
+            readonly returned_at: string | null;
+            readonly returned_by_name: string;
+            readonly return_reason: string;
+            /** Format: date-time */
+            readonly recalled_at: string | null;
+            readonly recalled_by_name: string;
+            readonly recall_reason: string;
+            readonly urge_count: number;
+            /** Format: date-time */
+            readonly last_urged_at: string | null;
+            /** Format: date-time */
+            readonly exported_at: string | null;
+            events: components["schemas"]["DeliveryEvent"][];
         };
         /**
          * @description * `start` - 发起
@@ -3505,6 +4097,360 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedSearchResultList"];
+                };
+            };
+        };
+    };
+    exchange_directory_list: {
+        parameters: {
+            query?: {
+                kind?: string;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Party"][];
+                };
+            };
+        };
+    };
+    exchange_directory_groups_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyGroup"][];
+                };
+            };
+        };
+    };
+    exchange_envelopes_list: {
+        parameters: {
+            query?: {
+                document?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedEnvelopeList"];
+                };
+            };
+        };
+    };
+    exchange_envelopes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeSendInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExchangeSendInputRequest"];
+                "multipart/form-data": components["schemas"]["ExchangeSendInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendResult"];
+                };
+            };
+        };
+    };
+    exchange_envelopes_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeDetail"];
+                };
+            };
+        };
+    };
+    exchange_envelopes_recall_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DeliverySelectInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DeliverySelectInputRequest"];
+                "multipart/form-data": components["schemas"]["DeliverySelectInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeDetail"];
+                };
+            };
+        };
+    };
+    exchange_envelopes_urge_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DeliveryUrgeInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DeliveryUrgeInputRequest"];
+                "multipart/form-data": components["schemas"]["DeliveryUrgeInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeDetail"];
+                };
+            };
+        };
+    };
+    exchange_inbox_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                q?: string;
+                /** @description delivered at or after */
+                since?: string;
+                state?: "all" | "recalled" | "returned" | "signed_for" | "waiting";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedInboxItemList"];
+                };
+            };
+        };
+    };
+    exchange_inbox_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxDetail"];
+                };
+            };
+        };
+    };
+    exchange_inbox_files_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                index: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+        };
+    };
+    exchange_inbox_package_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+        };
+    };
+    exchange_inbox_return_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeliveryReturnInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DeliveryReturnInputRequest"];
+                "multipart/form-data": components["schemas"]["DeliveryReturnInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxItem"];
+                };
+            };
+        };
+    };
+    exchange_inbox_sign_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Signed"];
+                };
+            };
+        };
+    };
+    exchange_packages_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PackageSubmitInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendResult"];
+                };
+            };
+        };
+    };
+    exchange_sendable_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSendableDocumentList"];
                 };
             };
         };

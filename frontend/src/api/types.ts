@@ -187,6 +187,29 @@ export type UpgradePreview = U['UpgradePreview']
 export type MergeConflict = U['Conflict']
 export type Resolution = 'ours' | 'theirs'
 
+// ---------------------------------------------------------------- 公文交换 (exchange)
+
+export type ExchangeParty = U['Party']
+export type ExchangeGroup = U['PartyGroup']
+export type Envelope = U['Envelope']
+export type EnvelopeDetail = U['EnvelopeDetail']
+export type TrackedDelivery = U['TrackedDelivery']
+export type DeliveryState = U['DeliveryStateEnum']
+export type DeliveryEvent = U['DeliveryEvent']
+export type SendResult = U['SendResult']
+export type InboxItem = U['InboxItem']
+export type InboxDetail = U['InboxDetail']
+export type PackageFile = U['PackageFile']
+export type InboxQuery = NonNullable<UnitOps['exchange_inbox_list']['parameters']['query']>
+export type EnvelopeListQuery = NonNullable<UnitOps['exchange_envelopes_list']['parameters']['query']>
+export type HubMonitor = C['Monitor']
+export type HubDelivery = C['HubDelivery']
+export type HubDeliveryQuery = NonNullable<ConsoleOps['exchange_deliveries_list']['parameters']['query']>
+export type PackageRefusal = C['Refusal']
+export type PartyCreateInput = C['PartyCreateInputRequest']
+export type PartyPatchInput = C['PatchedPartyUpdateInputRequest']
+export type GroupInput = C['PartyGroupInputRequest']
+export type SendableDocument = U['SendableDocument']
 // ---------------------------------------------------------------- documents (办文, unit host)
 
 export type DocumentListItem = U['DocumentListItem']

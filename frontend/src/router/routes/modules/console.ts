@@ -1,4 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router'
+import { exchangeConsoleRoutes } from './exchange'
 
 /** The provider console, on the base host only. */
 const routes: RouteRecordRaw[] = [
@@ -38,6 +39,7 @@ const routes: RouteRecordRaw[] = [
         component: () => import('@/views/console/starter-kits/index.vue'),
         meta: { title: 'menu.starterKits', menu: true, icon: 'Box' },
       },
+      ...exchangeConsoleRoutes,
       {
         path: 'audit',
         name: 'console-audit',

@@ -1,5 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router'
 import { adminArea } from './admin'
+import { exchangeRoutes } from './exchange'
 import { documentRoutes } from './documents'
 
 // /portal and /admin are separate top-level records (so '/' stays a plain
@@ -58,6 +59,7 @@ const routes: RouteRecordRaw[] = [
         component: () => import('@/views/workflow/start/index.vue'),
         meta: { title: 'menu.start' },
       },
+      ...exchangeRoutes,
       ...documentRoutes,
       {
         path: 'tokens',

@@ -7,6 +7,7 @@ import type { RouteLocationRaw } from 'vue-router'
  */
 export const MODULE_ROUTES: Record<string, RouteLocationRaw> = {
   directory: { name: 'portal-directory' },
+  exchange: { name: 'exchange-inbox' },
   documents: { name: 'documents' },
 }
 
