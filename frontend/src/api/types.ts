@@ -42,6 +42,8 @@ export interface Paginated<T> {
   next?: string | null
   previous?: string | null
   results: T[]
+  /** The document lists, registers and search only: false when `count` is an estimate or a cap. */
+  count_exact?: boolean
 }
 
 export type PageQuery = Pick<

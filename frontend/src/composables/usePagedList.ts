@@ -3,6 +3,8 @@ import { ref, watch, type Ref } from 'vue'
 export interface PageResult<T> {
   results: T[]
   count: number
+  /** false: `count` is an estimate (lists) or a cap (search); absent means exact. */
+  count_exact?: boolean
 }
 
 /**
@@ -16,6 +18,7 @@ export function usePagedList<T>(
 ) {
   const rows = ref([]) as Ref<T[]>
   const total = ref(0)
+  const exact = ref(true)
   const loading = ref(false)
 
   async function load() {
@@ -24,6 +27,7 @@ export function usePagedList<T>(
       const page = await fetchPage()
       rows.value = page.results
       total.value = page.count
+      exact.value = page.count_exact !== false
     } catch {
       // shown by the client
     } finally {
@@ -40,5 +44,5 @@ export function usePagedList<T>(
     }, 300)
   })
 
-  return { rows, total, loading, load }
+  return { rows, total, exact, loading, load }
 }
