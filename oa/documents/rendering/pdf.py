@@ -25,14 +25,19 @@ is placed by the distances the standard gives:
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 import logging
 import math
+import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from fontTools import ttLib
 from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
 
 from oa.documents.rendering.body import Paragraph, parse_body
 from oa.documents.rendering.content import DocumentContent
@@ -155,6 +160,48 @@ def _join(value: str | Sequence[str]) -> str:
     return value if isinstance(value, str) else "，".join(v for v in value if v)
 
 
+
+# Fonts parsed once per process: reading a CJK font's cmap and widths (FPDF.add_font) costs
+# 0.2–0.5 s a face, on every render. The parsed face is kept and each document gets a copy
+# sharing its read-only tables (widths, cmap, glyph ids, descriptor) with the document's own
+# state: its number in the PDF, its glyph subset, and a fresh fontTools font, which the
+# subsetter changes in place when the PDF is written. Keyed by the file's path, face, size and
+# modification time, so a replaced font file is read again.
+_PARSED: dict[tuple[str, int, int, int], TTFFont] = {}
+_PARSED_LOCK = threading.Lock()
+
+
+def _add_parsed_font(pdf: FPDF, key: str, face: FontFace) -> None:
+    stat = os.stat(face.path)
+    cache_key = (face.path, face.index, stat.st_size, stat.st_mtime_ns)
+    with _PARSED_LOCK:
+        parsed = _PARSED.get(cache_key)
+    if parsed is None:
+        scratch = FPDF()
+        scratch.add_font("parsed", "", face.path, collection_font_number=face.index)
+        parsed = scratch.fonts["parsed"]
+        parsed.ttfont.close()
+        parsed.ttfont = parsed.subset = None
+        with _PARSED_LOCK:
+            _PARSED[cache_key] = parsed
+    font = copy.copy(parsed)
+    font.i = len(pdf.fonts) + 1
+    font.fontkey = key.lower()
+    font.cw = copy.copy(parsed.cw)  # a defaultdict: reading a missing character adds it
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = None
+    # The subset keeps the whole font's bounding box (valid: it holds every glyph kept) rather
+    # than measuring each glyph's outline again (recalcBBoxes), a second of a CJK render.
+    font.ttfont = ttLib.TTFont(
+        face.path, recalcTimestamp=False, recalcBBoxes=False, fontNumber=face.index, lazy=True
+    )
+    font.subset = SubsetMap(font)
+    pdf.fonts[key.lower()] = font
+    if font.is_cff and font.is_cid_keyed:
+        pdf._set_min_pdf_version("1.6")
+
+
 class _Fonts:
     """The fonts one document uses, registered once each in the FPDF and measured with it."""
 
@@ -179,7 +226,7 @@ class _Fonts:
         key = self._keys.get((face.path, face.index))
         if key is None:
             key = f"F{len(self._keys)}"
-            self.pdf.add_font(key, "", face.path, collection_font_number=face.index)
+            _add_parsed_font(self.pdf, key, face)
             self._keys[(face.path, face.index)] = key
             self._rescue.append(key)
         return key
