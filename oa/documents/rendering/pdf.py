@@ -160,7 +160,6 @@ def _join(value: str | Sequence[str]) -> str:
     return value if isinstance(value, str) else "，".join(v for v in value if v)
 
 
-
 # Fonts parsed once per process: reading a CJK font's cmap and widths (FPDF.add_font) costs
 # 0.2–0.5 s a face, on every render. The parsed face is kept and each document gets a copy
 # sharing its read-only tables (widths, cmap, glyph ids, descriptor) with the document's own

@@ -61,7 +61,7 @@ def test_sizes_are_the_chinese_type_scale():
 def test_a_second_render_reuses_the_parsed_fonts_and_prints_the_same(notice, builtin_layout, monkeypatch):
     from fpdf.fonts import TTFFont
 
-    from oa.documents.rendering import extract_text, render_pdf, render_page_png
+    from oa.documents.rendering import extract_text, render_page_png, render_pdf
 
     first = render_pdf(notice, builtin_layout)
     parsed: list[str] = []
