@@ -87,7 +87,7 @@ Reusing the parsed fonts saves {median(cold) - median(warm):.0f} ms a render
 ({median(cold) / median(warm):.2f}× faster). Both keep the fonts' own bounding boxes in the
 subsets instead of measuring every kept glyph's outline again (fontTools `recalcBBoxes`): in a
 profile of the earlier renderer (fonts parsed by every render, outlines measured) those two took
-3.2 s of a 2-page notice's 5.4 s.
+2.7 s of a 2-page notice’s 5.4 s.
 """
     write_section("rendering", body)
     return body
