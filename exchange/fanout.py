@@ -12,7 +12,11 @@ two of them (or a task delivered twice by the broker) neither loses nor duplicat
 
 `sweep` (beat, every minute) finds what a lost task left behind: envelopes not fanned out and
 platform deliveries still queued after OA_EXCHANGE_RETRY_AFTER_SECONDS, and queues them again
-(counted as retries in the hub monitor).
+(counted as retries in the hub monitor). While the broker's queue still holds messages, what is
+waiting is most likely behind them rather than lost, and queueing it again would only lengthen
+the queue (each copy a no-op, but the workers' time): the sweep then waits for the queue to
+drain. A worker killed mid-task leaves its message unacknowledged, outside the queue, so what it
+held is queued again as soon as the backlog is gone.
 """
 
 from __future__ import annotations
@@ -160,17 +164,43 @@ def deliver(delivery_id: int, *, now=None) -> bool:
 class SweepReport:
     envelopes: int = 0
     deliveries: int = 0
+    # Messages waiting in the broker's queue when the sweep looked; the sweep queued nothing
+    # again while there were any (None: the broker could not say).
+    backlog: int | None = None
 
 
-def sweep(*, now=None, enqueue_envelope=None, enqueue_deliveries=None) -> SweepReport:
-    """Queue again what a lost task left behind (see the module's docstring)."""
+def broker_backlog(queue: str | None = None) -> int | None:
+    """How many messages wait in the broker's queue (the default one), or None when the broker
+    cannot be asked. An absent queue is an empty one."""
+    from kombu.exceptions import ChannelError, OperationalError
+
+    from config.celery import app
+
+    name = queue or app.conf.task_default_queue
+    try:
+        with app.connection_for_read() as connection:
+            try:
+                return connection.default_channel.queue_declare(queue=name, passive=True).message_count
+            except ChannelError:
+                return 0
+    except (OperationalError, OSError) as error:
+        logger.warning("exchange sweep: cannot read the broker's queue %s: %s", name, error)
+        return None
+
+
+def sweep(*, now=None, enqueue_envelope=None, enqueue_deliveries=None, backlog=None) -> SweepReport:
+    """Queue again what a lost task left behind (see the module's docstring). `backlog` is the
+    broker queue's length (asked of the broker when not given)."""
     from exchange import tasks
 
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.OA_EXCHANGE_RETRY_AFTER_SECONDS)
     enqueue_envelope = enqueue_envelope or (lambda pk: tasks.fan_out_envelope.delay(pk))
     enqueue_deliveries = enqueue_deliveries or (lambda ids: tasks.deliver_many.delay(ids))
-    report = SweepReport()
+    report = SweepReport(backlog=broker_backlog() if backlog is None else backlog)
+    if report.backlog:
+        logger.info("exchange sweep: %s messages still queued, nothing queued again", report.backlog)
+        return report
     stale_envelopes = list(
         Envelope.objects.filter(state=Envelope.State.ACCEPTED, created_at__lt=cutoff).values_list(
             "pk", flat=True

@@ -160,7 +160,15 @@ def monitor(*, days: int = 30, now=None) -> dict:
         "gateway_waiting": Delivery.objects.filter(
             route=Delivery.Route.GATEWAY, state=State.QUEUED, exported_at__isnull=True
         ).count(),
+        # Tasks waiting for a worker (None: the broker did not answer); the sweep waits while any.
+        "queue_backlog": _broker_backlog(),
     }
+
+
+def _broker_backlog() -> int | None:
+    from exchange.fanout import broker_backlog
+
+    return broker_backlog()
 
 
 def refusals() -> QuerySet[PackageRefusal]:

@@ -22,4 +22,4 @@ def deliver_many(delivery_ids: list[int]) -> int:
 @shared_task
 def sweep_stuck() -> dict:
     report = fanout.sweep()
-    return {"envelopes": report.envelopes, "deliveries": report.deliveries}
+    return {"envelopes": report.envelopes, "deliveries": report.deliveries, "backlog": report.backlog}

@@ -345,3 +345,6 @@ class MonitorSerializer(serializers.Serializer):
     envelopes_pending = serializers.IntegerField()
     refusals = serializers.IntegerField()
     gateway_waiting = serializers.IntegerField()
+    queue_backlog = serializers.IntegerField(
+        allow_null=True, help_text="tasks waiting for a worker; null when the broker did not answer"
+    )

@@ -813,6 +813,8 @@ export interface components {
             envelopes_pending: number;
             refusals: number;
             gateway_waiting: number;
+            /** @description tasks waiting for a worker; null when the broker did not answer */
+            queue_backlog: number | null;
         };
         PaginatedAuditEventList: {
             /** @example 123 */

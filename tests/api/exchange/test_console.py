@@ -105,6 +105,8 @@ def test_the_monitor_shows_volumes_stuck_deliveries_and_retries(provider, people
     }
     assert {r["code"]: r["waiting"] for r in monitor["by_recipient"]} == {HULI: 1, JIMEI: 1}
     assert monitor["states"]["queued"] == 1 and monitor["stuck"] == 1 and monitor["retries"] == 0
+    # The broker's own count of tasks waiting for a worker (the real broker of the test run).
+    assert isinstance(monitor["queue_backlog"], int) and monitor["queue_backlog"] == fanout.broker_backlog()
 
     (stuck,) = provider.get("/api/exchange/deliveries/?stuck=1").json()["results"]
     assert stuck["recipient"]["code"] == HULI and stuck["state"] == "queued"

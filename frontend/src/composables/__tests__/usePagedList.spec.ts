@@ -3,7 +3,7 @@ import { usePagedList, type PageResult } from '../usePagedList'
 
 function pages(...results: PageResult<number>[]) {
   let next = 0
-  return () => Promise.resolve(results[next++])
+  return () => Promise.resolve(results[next++] as PageResult<number>)
 }
 
 describe('usePagedList', () => {
