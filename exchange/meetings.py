@@ -113,6 +113,14 @@ def _text(value, *, field: str, label: str, limit: int, required: bool = False) 
     return text
 
 
+def has_begun(instance, *, now: datetime) -> bool:
+    """The application's meeting has started (an unreadable time is left to the send to name)."""
+    try:
+        return _aware((instance.data or {}).get("start_at"), field="start_at", label="") <= now
+    except ActionError:
+        return False
+
+
 def meeting_info(instance, notice: dict, *, now: datetime) -> MeetingInfo:
     """The meeting as the notice announces it: the application's data plus the sender's
     fields, each checked (errors name the field)."""

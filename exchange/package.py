@@ -4,7 +4,8 @@ A package is a zip of
 
     document.pdf         the sealed GB/T 9704 版式文件 (the sender's kept `rendered` file)
     attachments/NN.ext   the 附件, in order
-    metadata.xml         the GB/T 33480 metadata (公文标识, 文种, 标题, 发文字号, ...), file list
+    metadata.xml         the GB/T 33480 metadata (公文标识, 文种, 标题, 发文字号, ...), file list;
+                         a 会议通知 (类型 meeting_notice) also its 会议 element (time, place, ...)
     manifest.json        format, package id, sender, key id, and every member's SHA-256 and size
     signature.json       Ed25519 over the exact bytes of manifest.json, by the sender's key
 
