@@ -31,6 +31,10 @@ _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "govoa:exchange:meeting_notice")
 _PHONE = re.compile(r"[0-9０-９+()（）\- 转]{5,40}")
 _WEEKDAYS = "一二三四五六日"
 _NUMERALS = "一二三四五六七八九十"
+# How an applicant may have numbered an agenda item: 一、 （一） 1. 1、 (1) ①.
+_ITEM_NUMBER = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．)](?!\d)|[①-⑳])\s*"
+)
 
 
 def notice_identifier(unit_code: str, instance_pk: int) -> str:
@@ -198,6 +202,15 @@ def when(info: MeetingInfo) -> str:
     return f"{_day(start)}{_clock(start)}至{_day(end)}{_clock(end)}"
 
 
+def _numeral(index: int) -> str:
+    """一 .. 十, 十一 .. 九十九 (an agenda longer than that is not a meeting's)."""
+    n = index + 1
+    if n <= 10:
+        return _NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (_NUMERALS[ones - 1] if ones else "")
+
+
 def _sentence(text: str) -> str:
     text = text.rstrip()
     return text if not text or text[-1] in "。！？；.!?;" else text + "。"
@@ -216,7 +229,12 @@ def body_paragraphs(info: MeetingInfo) -> list[str]:
     if info.leaders:
         attendees.append(_sentence(f"出席领导：{info.leaders}"))
     sections.append(("参会人员", attendees))
-    agenda = [line.strip() for line in info.agenda.splitlines() if line.strip()]
+    agenda = [_ITEM_NUMBER.sub("", line.strip()) for line in info.agenda.splitlines() if line.strip()]
+    agenda = [item for item in agenda if item]
+    if len(agenda) > 1:
+        # Items are the second level under their section (GB/T 9704 §7.3.3: 一、 then （一）),
+        # however the applicant numbered them.
+        agenda = [f"（{_numeral(i)}）{item}" for i, item in enumerate(agenda)]
     if agenda:
         sections.append(("会议议程", agenda))
     other = []
@@ -233,7 +251,7 @@ def body_paragraphs(info: MeetingInfo) -> list[str]:
         sections.append(("其他事项", other))
     paragraphs = [opening]
     for i, (heading, lines) in enumerate(sections):
-        paragraphs.append(f"{_NUMERALS[i]}、{heading}")
+        paragraphs.append(f"{_numeral(i)}、{heading}")
         paragraphs.extend(lines)
     return paragraphs
 

@@ -232,7 +232,7 @@ def test_the_notice_text_is_written_from_the_fields():
         location="区政府三楼第一会议室",
         requirements="请各区政府办公室派一名分管领导参加",
         leaders="林建国",
-        agenda="通报形势\n部署工作",
+        agenda="一、通报形势\n2. 部署工作",
         contact="张科员",
         phone="0592-1234567",
         reply_by="2026-12-01T17:00:00+08:00",
@@ -242,7 +242,7 @@ def test_the_notice_text_is_written_from_the_fields():
         "一、会议时间", "2026年12月3日（星期四）9:00—11:30",
         "二、会议地点", "区政府三楼第一会议室",
         "三、参会人员", "请各区政府办公室派一名分管领导参加。", "出席领导：林建国。",
-        "四、会议议程", "通报形势", "部署工作",
+        "四、会议议程", "（一）通报形势", "（二）部署工作",
         "五、其他事项", "请于2026年12月1日（星期二）17:00前将参会人员名单（回执）报送我单位。",
         "联系人：张科员，联系电话：0592-1234567。",
     ]  # fmt: skip
@@ -255,3 +255,7 @@ def test_the_notice_text_is_written_from_the_fields():
         "二、会议地点",
         "三、参会人员",
     ]
+    # A single agenda item is a plain line, its own numbering dropped.
+    single = meetings.MeetingInfo(**{**info.as_dict(), "agenda": "1、通报形势"})
+    paragraphs = meetings.body_paragraphs(single)
+    assert paragraphs[paragraphs.index("四、会议议程") + 1] == "通报形势"
