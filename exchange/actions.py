@@ -23,6 +23,7 @@ from exchange import directory, keys, storage
 from exchange.models import Delivery, DeliveryEvent, Envelope, PackageRefusal, Party, PartyGroup
 from exchange.package import (
     FileEntry,
+    Metadata,
     PackageError,
     PackageRefused,
     VerifiedPackage,
@@ -321,10 +322,10 @@ def _dispatch_reached(document) -> bool:
     )
 
 
-def _already_sent_to(sender: Party, document) -> set[str]:
-    """Recipients holding a live copy of this document from this sender: named by an envelope
+def _already_sent_to(sender: Party, identifier: str) -> set[str]:
+    """Recipients holding a live copy of this 公文标识 from this sender: named by an envelope
     (fanned out or not yet) and not returned or recalled since."""
-    envelopes = Envelope.objects.filter(sender=sender, identifier=document.identifier).exclude(
+    envelopes = Envelope.objects.filter(sender=sender, identifier=identifier).exclude(
         state=Envelope.State.REFUSED
     )
     closed = set(
@@ -434,7 +435,7 @@ def do_send_document(
     directory.sync_platform_units()
     groups = [str(g) for g in groups or []]
     targets = directory.resolve_recipients(recipients, groups, sender=sender)
-    already = _already_sent_to(sender, document)
+    already = _already_sent_to(sender, document.identifier)
     skipped = sorted(p.code for p in targets if p.code in already)
     targets = [p for p in targets if p.code not in already]
     if not targets:
@@ -456,6 +457,96 @@ def do_send_document(
             "recipients": envelope.recipients,
             "groups": groups,
             "skipped": skipped,
+        },
+        ip=ip,
+    )
+    return SendResult(envelope=envelope, skipped=skipped)
+
+
+def _addressees(targets: list[Party], recipients: list[str], groups: list[str]) -> str:
+    """主送: the groups asked for by name, then the units picked one by one."""
+    names = list(PartyGroup.objects.filter(code__in=groups).order_by("order", "code").values_list("name", flat=True))
+    picked = {str(c).strip() for c in recipients}
+    names += [p.name for p in targets if p.code in picked]
+    text = "、".join(names)
+    return text if len(text) <= 500 else "各有关单位"
+
+
+@transaction.atomic
+def do_send_meeting_notice(
+    instance,
+    *,
+    acting_user,
+    recipients: list[str],
+    groups: list[str] | None = None,
+    notice: dict,
+    now=None,
+    ip=None,
+) -> SendResult:
+    """会议通知 through the hub: an approved 会议申请 of this unit, announced to the units and
+    groups chosen with what the sender adds (`notice`: 参会要求, 联系人, 联系电话, 回执截止,
+    会议地点; exchange/meetings.py). The notice is printed in the unit's layout, packaged with
+    its meeting in metadata.xml and signed with the unit's key. Its 公文标识 is the same for
+    every send of the application, so units holding a live copy are skipped."""
+    from exchange import meetings
+    from oa.workflow.models import ProcessInstance
+
+    now = _now(now)
+    _require(acting_user, "documents.dispatch", "发送会议通知")
+    sender = directory.current_party()
+    instance = ProcessInstance.objects.select_for_update(of=("self",)).select_related("definition").get(
+        pk=instance.pk
+    )
+    if not meetings.is_meeting_application(instance):
+        raise ActionError(ErrorCode.STATE, "只有会议申请可以发送会议通知。", status=409)
+    refusal = meetings.approval_refusal(instance)
+    if refusal:
+        raise ActionError(ErrorCode.STATE, refusal, status=409)
+    info = meetings.meeting_info(instance, notice, now=now)
+    directory.sync_platform_units()
+    groups = [str(g) for g in groups or []]
+    targets = directory.resolve_recipients(recipients, groups, sender=sender)
+    identifier = meetings.notice_identifier(sender.code, instance.pk)
+    already = _already_sent_to(sender, identifier)
+    skipped = sorted(p.code for p in targets if p.code in already)
+    targets = [p for p in targets if p.code not in already]
+    if not targets:
+        raise ActionError(
+            ErrorCode.DUPLICATE, "所选单位都已收到过这份会议通知。", field="recipients", status=409
+        )
+    title = meetings.notice_title(info)
+    issued = timezone.localdate(now)
+    addressees = _addressees(targets, recipients, groups)
+    rendered = meetings.render_notice(info, agency_name=sender.name, addressees=addressees, issued=issued)
+    entries = plan_files(f"{title}.pdf", [])
+    meta = Metadata(
+        identifier=identifier,
+        title=title,
+        kind=Envelope.Kind.MEETING_NOTICE,
+        agency_name=sender.name,
+        agency_code=sender.code,
+        issued_date=issued.isoformat(),
+        main_recipients=addressees,
+        signature_agency=sender.name,
+        printing_date=issued.isoformat(),
+        files=entries,
+        meeting=info,
+    )
+    built = _sign_and_store(sender, meta, {entries[0].path: rendered})
+    envelope = _create_envelope(
+        sender, built, targets, origin=Envelope.Origin.PORTAL, groups=groups, acting_user=acting_user, now=now
+    )
+    record_event(
+        "exchange.meeting_notice_sent",
+        acting_user=acting_user,
+        target=instance,
+        summary=f"交换发送会议通知：{title}（{len(targets)} 个单位）",
+        detail={
+            "envelope": envelope.pk,
+            "recipients": envelope.recipients,
+            "groups": groups,
+            "skipped": skipped,
+            "notice": {k: v for k, v in info.as_dict().items() if k in meetings.NOTICE_FIELDS},
         },
         ip=ip,
     )
@@ -630,6 +721,7 @@ def _sign_for(party: Party, delivery_id: int, package: VerifiedPackage, *, actin
             "sender": sender.code,
             "sender_name": sender.name,
         },
+        extra={"meeting": meta.meeting.as_dict()} if meta.meeting is not None else None,
         now=now,
         ip=ip,
     )

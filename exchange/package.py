@@ -4,7 +4,8 @@ A package is a zip of
 
     document.pdf         the sealed GB/T 9704 版式文件 (the sender's kept `rendered` file)
     attachments/NN.ext   the 附件, in order
-    metadata.xml         the GB/T 33480 metadata (公文标识, 文种, 标题, 发文字号, ...), file list
+    metadata.xml         the GB/T 33480 metadata (公文标识, 文种, 标题, 发文字号, ...), file list;
+                         a 会议通知 (类型 meeting_notice) also its 会议 element (time, place, ...)
     manifest.json        format, package id, sender, key id, and every member's SHA-256 and size
     signature.json       Ed25519 over the exact bytes of manifest.json, by the sender's key
 
@@ -103,6 +104,43 @@ class FileEntry:
     order: int = 0
 
 
+# The 会议 element of a meeting notice: (field, element, limit, required) in the order written.
+MEETING_ELEMENTS = (
+    ("name", "会议名称", 100, True),
+    ("meeting_type", "会议类型", 20, False),
+    ("start_at", "开始时间", 40, True),
+    ("end_at", "结束时间", 40, True),
+    ("location", "地点", 100, True),
+    ("leaders", "出席领导", 200, False),
+    ("agenda", "议程", 2000, False),
+    ("requirements", "参会要求", 500, True),
+    ("contact", "联系人", 60, False),
+    ("phone", "联系电话", 40, False),
+    ("reply_by", "回执截止", 40, False),
+)
+
+
+@dataclass
+class MeetingInfo:
+    """What a 会议通知 says about its meeting, as metadata.xml's 会议 element carries it. Times
+    are ISO 8601 with their UTC offset (a time without one could be read two ways)."""
+
+    name: str
+    start_at: str
+    end_at: str
+    location: str
+    requirements: str
+    meeting_type: str = ""
+    leaders: str = ""
+    agenda: str = ""
+    contact: str = ""
+    phone: str = ""
+    reply_by: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name, _element, _limit, _required in MEETING_ELEMENTS}
+
+
 @dataclass
 class Metadata:
     identifier: str
@@ -127,6 +165,8 @@ class Metadata:
     publish_level: str = PublishLevel.NOT_PUBLIC
     kind: str = "document"
     files: list[FileEntry] = field(default_factory=list)
+    # kind "meeting_notice" only: the meeting it announces.
+    meeting: MeetingInfo | None = None
 
     @property
     def attachments(self) -> list[FileEntry]:
@@ -183,6 +223,10 @@ def metadata_xml(meta: Metadata) -> bytes:
     listing = ET.SubElement(root, _q("附件说明"))
     for entry in meta.attachments:
         ET.SubElement(listing, _q("附件"), {"序号": str(entry.order), "文件": entry.path}).text = entry.name
+    if meta.meeting is not None:
+        meeting = ET.SubElement(root, _q("会议"))
+        for name, element, _limit, _required in MEETING_ELEMENTS:
+            ET.SubElement(meeting, _q(element)).text = getattr(meta.meeting, name) or ""
     ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
@@ -204,6 +248,42 @@ def _iso_date(value: str, label: str) -> str:
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise _invalid(f"{label}应为 YYYY-MM-DD。") from None
+
+
+def _offset_datetime(value: str, label: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise _invalid(f"{label}应为 ISO 8601 时间。") from None
+    if moment.tzinfo is None:
+        raise _invalid(f"{label}应带时区（如 2026-12-03T09:00:00+08:00）。")
+    return moment
+
+
+def _parse_meeting(root: ET.Element, kind: str) -> MeetingInfo | None:
+    """The 会议 element: required in a meeting notice, refused anywhere else."""
+    node = root.find(_q("会议"))
+    if kind != "meeting_notice":
+        if node is not None:
+            raise _invalid("只有会议通知可以带有会议信息。")
+        return None
+    if node is None:
+        raise _invalid("会议通知缺少会议信息。")
+    values: dict[str, str] = {}
+    for name, element, limit, required in MEETING_ELEMENTS:
+        value = _text(node, element)
+        if required and not value:
+            raise _invalid(f"会议信息缺少{element}。")
+        if len(value) > limit:
+            raise _invalid(f"{element}超过{limit}个字。")
+        values[name] = value
+    start = _offset_datetime(values["start_at"], "开始时间")
+    end = _offset_datetime(values["end_at"], "结束时间")
+    if end <= start:
+        raise _invalid("结束时间应晚于开始时间。")
+    if values["reply_by"] and _offset_datetime(values["reply_by"], "回执截止") >= start:
+        raise _invalid("回执截止应早于会议开始时间。")
+    return MeetingInfo(**values)
 
 
 def parse_metadata(data: bytes) -> Metadata:
@@ -269,7 +349,10 @@ def parse_metadata(data: bytes) -> Metadata:
     kind = root.get("类型", "document")
     if kind not in ("document", "meeting_notice"):
         raise _invalid("类型无效。")
-    return Metadata(**values, agency_code=_text(root, "发文机关代码"), kind=kind, files=files)
+    meeting = _parse_meeting(root, kind)
+    return Metadata(
+        **values, agency_code=_text(root, "发文机关代码"), kind=kind, files=files, meeting=meeting
+    )
 
 
 # --- building -----------------------------------------------------------------------------------

@@ -208,6 +208,25 @@ class LegacySerializer(serializers.Serializer):
         }
 
 
+class MeetingInfoSerializer(serializers.Serializer):
+    """The meeting of a 会议通知 received through the exchange hub (kept in `extra["meeting"]`)."""
+
+    name = serializers.CharField()
+    meeting_type = serializers.CharField()
+    start_at = serializers.CharField()
+    end_at = serializers.CharField()
+    location = serializers.CharField()
+    leaders = serializers.CharField()
+    agenda = serializers.CharField()
+    requirements = serializers.CharField()
+    contact = serializers.CharField()
+    phone = serializers.CharField()
+    reply_by = serializers.CharField()
+
+    def to_representation(self, meeting: dict):
+        return {name: str(meeting.get(name) or "") for name in self.fields}
+
+
 class DocumentDetailSerializer(DocumentListItemSerializer):
     files = serializers.SerializerMethodField()
     trail = serializers.SerializerMethodField()
@@ -218,6 +237,7 @@ class DocumentDetailSerializer(DocumentListItemSerializer):
     process_instance = serializers.IntegerField(source="process_instance_id", allow_null=True)
     helper_departments = serializers.SerializerMethodField()
     legacy = serializers.SerializerMethodField()
+    meeting = serializers.SerializerMethodField()
 
     class Meta(DocumentListItemSerializer.Meta):
         fields = [
@@ -226,8 +246,13 @@ class DocumentDetailSerializer(DocumentListItemSerializer):
             "number_rule", "signed_at", "sign_opinion", "copy_to", "body_html", "body_file", "signature_agency",
             "sealed_at", "note", "printing_agency", "printing_date", "copies", "helper_departments", "retention",
             "archived_at", "updated_at", "process_instance", "files", "trail", "current_tasks", "editable_step",
-            "can_archive", "body_versions", "legacy",
+            "can_archive", "body_versions", "legacy", "meeting",
         ]  # fmt: skip
+
+    @extend_schema_field(MeetingInfoSerializer(allow_null=True))
+    def get_meeting(self, obj):
+        meeting = (obj.extra or {}).get("meeting")
+        return MeetingInfoSerializer(meeting).data if isinstance(meeting, dict) else None
 
     @extend_schema_field(LegacySerializer(allow_null=True))
     def get_legacy(self, obj):

@@ -3,6 +3,7 @@ and the console's monitor. Inputs are parsed here and validated again by the act
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from exchange.models import Delivery, DeliveryEvent, Envelope, PackageRefusal, Party, PartyGroup
@@ -194,6 +195,83 @@ class SendableDocumentSerializer(serializers.Serializer):
         return self.context["sent_to"].get(document.identifier, 0)
 
 
+class MeetingNoticeSendInput(serializers.Serializer):
+    instance = serializers.IntegerField(help_text="the approved 会议申请 (a process instance of this unit)")
+    recipients = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    groups = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    requirements = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="参会要求")
+    contact = serializers.CharField(required=False, allow_blank=True, help_text="联系人")
+    phone = serializers.CharField(required=False, allow_blank=True, help_text="联系电话")
+    reply_by = serializers.CharField(
+        required=False, allow_blank=True, help_text="回执截止: ISO 8601, before the meeting starts"
+    )
+    location = serializers.CharField(
+        required=False, allow_blank=True, help_text="会议地点; empty: the application's 会议室"
+    )
+
+
+class SendableMeetingSerializer(serializers.Serializer):
+    """An approved 会议申请 this unit may announce, with how many units hold its notice."""
+
+    id = serializers.IntegerField()
+    title = serializers.SerializerMethodField(help_text="会议名称")
+    meeting_type = serializers.SerializerMethodField()
+    start_at = serializers.SerializerMethodField()
+    end_at = serializers.SerializerMethodField()
+    room = serializers.SerializerMethodField()
+    attendee_count = serializers.SerializerMethodField()
+    external_units = serializers.SerializerMethodField(help_text="需通知的外单位, as the applicant wrote it")
+    applicant = serializers.SerializerMethodField()
+    state = serializers.SerializerMethodField(help_text="arranging: at 会务安排; arranged: 已安排")
+    begun = serializers.SerializerMethodField(help_text="the meeting has started: no notice any more")
+    started_at = serializers.DateTimeField(help_text="when the application was filed")
+    sent_to = serializers.SerializerMethodField(help_text="units already holding a live notice")
+
+    def _data(self, instance, key: str) -> str:
+        value = (instance.data or {}).get(key, "")
+        return value if isinstance(value, str) else ""
+
+    def get_title(self, instance) -> str:
+        return self._data(instance, "title") or instance.title
+
+    def get_meeting_type(self, instance) -> str:
+        return self._data(instance, "meeting_type")
+
+    def get_start_at(self, instance) -> str:
+        return self._data(instance, "start_at")
+
+    def get_end_at(self, instance) -> str:
+        return self._data(instance, "end_at")
+
+    def get_room(self, instance) -> str:
+        return self._data(instance, "room")
+
+    def get_external_units(self, instance) -> str:
+        return self._data(instance, "external_units")
+
+    def get_attendee_count(self, instance) -> int | None:
+        value = (instance.data or {}).get("attendee_count")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def get_applicant(self, instance) -> str:
+        account = getattr(instance.starter, "account", None)
+        return (account.display_name if account else "") or instance.starter.username
+
+    def get_state(self, instance) -> str:
+        return "arranged" if instance.state == "completed" else "arranging"
+
+    def get_begun(self, instance) -> bool:
+        from exchange import meetings
+
+        return meetings.has_begun(instance, now=self.context["now"])
+
+    def get_sent_to(self, instance) -> int:
+        from exchange import meetings
+
+        identifier = meetings.notice_identifier(self.context["unit_code"], instance.pk)
+        return self.context["sent_to"].get(identifier, 0)
+
+
 class SendResultSerializer(serializers.Serializer):
     envelope = EnvelopeSerializer()
     skipped = serializers.ListField(child=serializers.CharField())
@@ -210,12 +288,13 @@ class InboxItemSerializer(serializers.ModelSerializer):
     urgency = serializers.ChoiceField(source="envelope.urgency", choices=Urgency.choices)
     classification = serializers.ChoiceField(source="envelope.classification", choices=Classification.choices)
     identifier = serializers.CharField(source="envelope.identifier")
+    kind = serializers.ChoiceField(source="envelope.kind", choices=Envelope.Kind.choices)
     state_label = serializers.CharField(source="get_state_display")
 
     class Meta:
         model = Delivery
         fields = [
-            "id", "state", "state_label", "sender", "title", "doc_number", "doc_type", "urgency",
+            "id", "kind", "state", "state_label", "sender", "title", "doc_number", "doc_type", "urgency",
             "classification", "identifier", "delivered_at", "urge_count", "last_urged_at", "signed_at",
             "signed_by_name", "incoming_document_id", "returned_at", "returned_by_name", "return_reason",
             "recalled_at", "recall_reason",
@@ -245,12 +324,34 @@ class PackageMetadataSerializer(serializers.Serializer):
     signed_by_key = serializers.CharField()
 
 
+class MeetingSerializer(serializers.Serializer):
+    """The meeting a 会议通知 announces (metadata.xml's 会议 element). Times are ISO 8601."""
+
+    name = serializers.CharField(help_text="会议名称")
+    meeting_type = serializers.CharField(help_text="会议类型")
+    start_at = serializers.CharField(help_text="开始时间")
+    end_at = serializers.CharField(help_text="结束时间")
+    location = serializers.CharField(help_text="地点")
+    leaders = serializers.CharField(help_text="出席领导")
+    agenda = serializers.CharField(help_text="议程")
+    requirements = serializers.CharField(help_text="参会要求")
+    contact = serializers.CharField(help_text="联系人")
+    phone = serializers.CharField(help_text="联系电话")
+    reply_by = serializers.CharField(help_text="回执截止 (empty: none)")
+
+
 class InboxDetailSerializer(InboxItemSerializer):
     metadata = serializers.SerializerMethodField()
     files = serializers.SerializerMethodField()
+    meeting = serializers.SerializerMethodField()
 
     class Meta(InboxItemSerializer.Meta):
-        fields = [*InboxItemSerializer.Meta.fields, "metadata", "files"]
+        fields = [*InboxItemSerializer.Meta.fields, "metadata", "files", "meeting"]
+
+    @extend_schema_field(MeetingSerializer(allow_null=True))
+    def get_meeting(self, delivery: Delivery):
+        meeting = self.context["package"].metadata.meeting
+        return meeting.as_dict() if meeting is not None else None
 
     def get_metadata(self, delivery: Delivery) -> PackageMetadataSerializer:
         package = self.context["package"]

@@ -8,6 +8,10 @@ urlpatterns = [
     path("exchange/directory/", views.DirectoryView.as_view(), name="exchange-directory"),
     path("exchange/directory/groups/", views.GroupListView.as_view(), name="exchange-directory-groups"),
     path("exchange/sendable/", views.SendableView.as_view(), name="exchange-sendable"),
+    path(
+        "exchange/sendable/meetings/", views.SendableMeetingsView.as_view(), name="exchange-sendable-meetings"
+    ),
+    path("exchange/meeting-notices/", views.MeetingNoticeView.as_view(), name="exchange-meeting-notices"),
     path("exchange/envelopes/", views.EnvelopeListView.as_view(), name="exchange-envelopes"),
     path("exchange/envelopes/<int:pk>/", views.EnvelopeDetailView.as_view(), name="exchange-envelope"),
     path("exchange/envelopes/<int:pk>/recall/", views.EnvelopeRecallView.as_view(), name="exchange-recall"),

@@ -1,6 +1,7 @@
-"""公文交换 on a unit's host: the directory and groups to address, sending a sealed 发文 and
-tracking it (recall, urge), the 待签收 inbox (preview, sign for, return), and the package API
-for the unit's other systems (API tokens: `Authorization: Bearer oa_...`).
+"""公文交换 on a unit's host: the directory and groups to address, sending a sealed 发文 or a
+会议通知 (for an approved 会议申请) and tracking it (recall, urge), the 待签收 inbox (preview,
+sign for, return), and the package API for the unit's other systems (API tokens:
+`Authorization: Bearer oa_...`).
 
 Who may see what is decided in exchange.queries: a unit's inbox holds only what was addressed
 to it (404 otherwise); its sent list only what it sent."""
@@ -110,6 +111,55 @@ class SendableView(generics.ListAPIView):
         if getattr(self, "request", None) is not None and not getattr(self, "swagger_fake_view", False):
             context["sent_to"] = queries.live_copies(directory.current_party())
         return context
+
+
+class SendableMeetingsView(generics.ListAPIView):
+    """会议通知 to send: this unit's approved 会议申请 (at 会务安排 or 已安排), newest first."""
+
+    permission_classes = [DISPATCH]
+    serializer_class = s.SendableMeetingSerializer
+
+    def get_queryset(self):
+        from exchange import meetings
+
+        return meetings.approved_applications()
+
+    def get_serializer_context(self):
+        from django.utils import timezone
+
+        context = super().get_serializer_context()
+        if getattr(self, "request", None) is not None and not getattr(self, "swagger_fake_view", False):
+            party = directory.current_party()
+            context.update(sent_to=queries.live_copies(party), unit_code=party.code, now=timezone.now())
+        return context
+
+
+class MeetingNoticeView(APIView):
+    """Send a 会议通知 for an approved 会议申请 of this unit to units and groups."""
+
+    permission_classes = [DISPATCH]
+
+    @extend_schema(request=s.MeetingNoticeSendInput, responses={201: s.SendResultSerializer})
+    def post(self, request):
+        from exchange import meetings
+        from oa.workflow.models import ProcessInstance
+
+        data = s.MeetingNoticeSendInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        instance = ProcessInstance.objects.filter(pk=values["instance"]).first()
+        if instance is None:
+            raise ActionError(ErrorCode.NOT_FOUND, "会议申请不存在。", field="instance", status=404)
+        result = actions.do_send_meeting_notice(
+            instance,
+            acting_user=request.user,
+            recipients=values["recipients"],
+            groups=values["groups"],
+            notice={key: values[key] for key in meetings.NOTICE_FIELDS if key in values},
+            ip=client_ip(request),
+        )
+        body = {"envelope": s.EnvelopeSerializer(result.envelope).data, "skipped": result.skipped}
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 def envelope_payload(envelope) -> dict:

@@ -544,6 +544,7 @@ def do_receive_delivery(
     rendered: tuple[str, bytes],
     attachments: list[tuple[str, bytes]],
     source: dict,
+    extra: dict | None = None,
     now=None,
     ip=None,
 ) -> Document:
@@ -553,7 +554,8 @@ def do_receive_delivery(
 
     `fields` are the incoming elements (as do_register_incoming takes them) plus `identifier`
     (公文标识, kept across units), `issued_date` and `signer_name`; `source` is the hub's reference
-    (delivery, envelope, package digest, sender), kept in `extra["exchange"]`. The files are
+    (delivery, envelope, package digest, sender), kept in `extra["exchange"]`; `extra` adds what
+    the package says beyond the elements (a 会议通知's meeting, as `extra["meeting"]`). The files are
     checked like any upload; a document with the same 公文标识 already here is refused.
     """
     now = _now(now)
@@ -600,7 +602,7 @@ def do_receive_delivery(
         number_rule=numbering.INCOMING_RULE,
         created_at=now,
         updated_at=now,
-        extra={"exchange": source},
+        extra={**(extra or {}), "exchange": source},
         **values,
     )
     document.save()

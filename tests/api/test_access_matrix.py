@@ -154,6 +154,8 @@ UNIT_ENDPOINTS = [
     ("GET", "/api/exchange/directory/", MEMBER),
     ("GET", "/api/exchange/directory/groups/", MEMBER),
     ("GET", "/api/exchange/sendable/", "documents.dispatch"),
+    ("GET", "/api/exchange/sendable/meetings/", "documents.dispatch"),
+    ("POST", "/api/exchange/meeting-notices/", "documents.dispatch"),
     ("GET", "/api/exchange/envelopes/", "documents.dispatch"),
     ("POST", "/api/exchange/envelopes/", "documents.dispatch"),
     ("GET", "/api/exchange/envelopes/1/", "documents.dispatch"),

@@ -101,3 +101,71 @@ def submit(user, *, recipients=(), groups=(), data: bytes | None = None):
         )
     connection.set_schema_to_public()
     return result.envelope
+
+
+# --- 会议申请 (the template library's meeting flow, module meetings) in siming ---------------------
+
+
+def meeting_data(**changes) -> dict:
+    """A 会议申请's start form: the meeting ten days from now, 9:00 to 11:30 local time."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    day = timezone.localdate() + timedelta(days=10)
+    values = {
+        "title": "全市安全生产工作部署会",
+        "meeting_type": "工作部署会",
+        "start_at": f"{day.isoformat()}T09:00:00",
+        "end_at": f"{day.isoformat()}T11:30:00",
+        "room": "区政府三楼第一会议室",
+        "attendee_count": 30,
+        "leaders": "林建国",
+        "external_units": "湖里区、集美区政府办公室",
+        "agenda": "一、通报全区安全生产形势\n二、部署冬季安全生产工作",
+    }
+    return {**values, **changes}
+
+
+def apply_meeting(cast_people, *, until: str | None = "Task_Arrange", decide=None, **changes):
+    """李科员 (clerk2, also 会务管理员) applies for a meeting in siming; the steps are approved
+    (or decided as `decide` says) until `until` is open (None: until the flow ends)."""
+    from oa.directory.models import Role, Staff
+    from oa.templates import flows
+    from oa.workflow import actions as workflow_actions
+    from oa.workflow import queries as workflow_queries
+    from oa.workflow.models import HumanTask, ProcessInstance
+
+    decide = decide or {}
+    with schema_context(SIMING):
+        Staff.objects.get(user__username="clerk2").roles.add(Role.objects.get(code="meeting_admin"))
+        data = meeting_data(**changes)
+        instance = flows.do_start_flow(
+            acting_user=cast_people["clerk2"], key="meeting", title=data["title"], data=data
+        )
+        for _ in range(10):
+            instance.refresh_from_db()
+            if instance.state != ProcessInstance.State.RUNNING:
+                break
+            task = instance.tasks.filter(state=HumanTask.State.OPEN).order_by("pk").first()
+            if task.element_id == until:
+                break
+            handler = next(u for u in cast_people.values() if workflow_queries.can_handle(task, u))
+            workflow_actions.do_complete_task(
+                task, acting_user=handler, outcome=decide.get(task.element_id, "approve"), opinion="同意。"
+            )
+    connection.set_schema_to_public()
+    return instance
+
+
+NOTICE_FIELDS = {
+    "requirements": "请各区政府办公室派一名分管领导参加",
+    "contact": "张科员",
+    "phone": "0592-1234567",
+}
+
+
+@pytest.fixture
+def meeting(people, media):  # noqa: F811 (the fixture imported above)
+    """An approved 会议申请 at 会务安排."""
+    return apply_meeting(people)

@@ -246,3 +246,81 @@ def test_a_submission_needs_no_signature_but_its_manifest_must_match():
     with pytest.raises(PackageRefused) as caught:
         read_submission(tampered)
     assert caught.value.code == PackageError.DIGEST_MISMATCH
+
+
+# --- 会议通知: the 会议 element ------------------------------------------------------------------
+
+MEETING = {
+    "name": "全市安全生产工作部署会",
+    "meeting_type": "工作部署会",
+    "start_at": "2026-12-03T09:00:00+08:00",
+    "end_at": "2026-12-03T11:30:00+08:00",
+    "location": "思明区政府三楼第一会议室",
+    "leaders": "王区长",
+    "agenda": "一、通报全区安全生产形势\n二、部署冬季安全生产工作",
+    "requirements": "请各区政府办公室派一名分管领导参加",
+    "contact": "张科员",
+    "phone": "0592-1234567",
+    "reply_by": "2026-12-01T17:00:00+08:00",
+}
+
+
+def meeting_metadata(**changes) -> Metadata:
+    from exchange.package import MeetingInfo
+
+    meeting = {**MEETING, **changes}
+    return metadata(
+        kind="meeting_notice",
+        title="关于召开全市安全生产工作部署会的通知",
+        doc_number="",
+        files=plan_files("关于召开全市安全生产工作部署会的通知.pdf", []),
+        meeting=MeetingInfo(**meeting),
+    )
+
+
+MEETING_CONTENTS = {RENDERED: samples.pdf(["关于召开全市安全生产工作部署会的通知"])}
+
+
+def test_a_meeting_notice_round_trips_with_its_meeting():
+    data = build(meeting_metadata(), contents=MEETING_CONTENTS)
+    meta = verify_package(data, resolve_key=resolve, expected_sender="siming").metadata
+    assert meta.kind == "meeting_notice" and meta.attachments == []
+    assert meta.meeting is not None and meta.meeting.as_dict() == MEETING
+    xml = metadata_xml(meeting_metadata()).decode("utf-8")
+    for element in ("<会议>", "<会议名称>全市安全生产工作部署会</会议名称>", "<地点>思明区政府三楼第一会议室</地点>",
+                    "<参会要求>请各区政府办公室派一名分管领导参加</参会要求>",
+                    "<回执截止>2026-12-01T17:00:00+08:00</回执截止>"):  # fmt: skip
+        assert element in xml
+    # A 公文 has no 会议 element.
+    assert "<会议>" not in metadata_xml(metadata()).decode("utf-8")
+    assert verify_package(build(), resolve_key=resolve).metadata.meeting is None
+
+
+@pytest.mark.parametrize(
+    "changes, detail",
+    [
+        ({"name": ""}, "会议名称"),
+        ({"requirements": ""}, "参会要求"),
+        ({"location": ""}, "地点"),
+        ({"start_at": "下周三上午"}, "开始时间"),
+        ({"start_at": "2026-12-03T09:00:00"}, "时区"),
+        ({"end_at": "2026-12-03T08:00:00+08:00"}, "结束时间应晚于开始时间"),
+        ({"reply_by": "2026-12-03T10:00:00+08:00"}, "回执截止"),
+        ({"agenda": "议" * 2001}, "议程"),
+    ],
+)
+def test_signed_malformed_meeting_data_is_refused(changes, detail):
+    data = build(meeting_metadata(**changes), contents=MEETING_CONTENTS)
+    caught = refused(data)
+    assert caught.code == PackageError.METADATA_INVALID and detail in caught.detail
+
+
+def test_a_meeting_notice_without_its_meeting_or_a_document_with_one_is_refused():
+    without = meeting_metadata()
+    without.meeting = None
+    caught = refused(build(without, contents=MEETING_CONTENTS))
+    assert caught.code == PackageError.METADATA_INVALID and "缺少会议信息" in caught.detail
+    with_meeting = meeting_metadata()
+    with_meeting.kind = "document"
+    caught = refused(build(with_meeting, contents=MEETING_CONTENTS))
+    assert caught.code == PackageError.METADATA_INVALID and "只有会议通知" in caught.detail

@@ -13,12 +13,14 @@ import type {
   InboxDetail,
   InboxItem,
   InboxQuery,
+  MeetingNoticeInput,
   PackageRefusal,
   Paginated,
   PartyCreateInput,
   PartyPatchInput,
   SendResult,
   SendableDocument,
+  SendableMeeting,
 } from './types'
 
 const byId = (id: Id) => ({ params: { path: { id } } })
@@ -44,6 +46,17 @@ export function sendDocument(document: Id, recipients: string[], groups: string[
   return call(() => api.POST('/api/exchange/envelopes/', { body: { document, recipients, groups } }), {
     silent: true,
   })
+}
+
+/** 会议通知 to send: this unit's approved 会议申请, each with how many units hold its notice. */
+export function listSendableMeetings(page = 1, pageSize = 20): Promise<Paginated<SendableMeeting>> {
+  return call(() =>
+    api.GET('/api/exchange/sendable/meetings/', { params: { query: { page, page_size: pageSize } } }),
+  )
+}
+
+export function sendMeetingNotice(input: MeetingNoticeInput): Promise<SendResult> {
+  return call(() => api.POST('/api/exchange/meeting-notices/', { body: input }), { silent: true })
 }
 
 export function listSent(query: EnvelopeListQuery, silent = false): Promise<Paginated<Envelope>> {

@@ -772,6 +772,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exchange/meeting-notices/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Send a 会议通知 for an approved 会议申请 of this unit to units and groups. */
+        post: operations["exchange_meeting_notices_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exchange/packages/": {
         parameters: {
             query?: never;
@@ -801,6 +818,23 @@ export interface paths {
         };
         /** @description 待分发: sealed outgoing documents at or after 核发 that this user may send. */
         get: operations["exchange_sendable_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/sendable/meetings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 会议通知 to send: this unit's approved 会议申请 (at 会务安排 or 已安排), newest first. */
+        get: operations["exchange_sendable_meetings_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1628,6 +1662,7 @@ export interface components {
             readonly can_archive: boolean;
             readonly body_versions: number;
             readonly legacy: components["schemas"]["Legacy"] | null;
+            readonly meeting: components["schemas"]["MeetingInfo"] | null;
         };
         DocumentFile: {
             readonly id: number;
@@ -1887,6 +1922,7 @@ export interface components {
         };
         InboxDetail: {
             readonly id: number;
+            kind: components["schemas"]["EnvelopeKindEnum"];
             readonly state: components["schemas"]["DeliveryStateEnum"];
             state_label: string;
             sender: components["schemas"]["PartyRef"];
@@ -1914,9 +1950,11 @@ export interface components {
             readonly recall_reason: string;
             readonly metadata: components["schemas"]["PackageMetadata"];
             readonly files: components["schemas"]["PackageFile"][];
+            readonly meeting: components["schemas"]["Meeting"] | null;
         };
         InboxItem: {
             readonly id: number;
+            kind: components["schemas"]["EnvelopeKindEnum"];
             readonly state: components["schemas"]["DeliveryStateEnum"];
             state_label: string;
             sender: components["schemas"]["PartyRef"];
@@ -2084,6 +2122,61 @@ export interface components {
             position: components["schemas"]["IdName"] | null;
             roles: components["schemas"]["IdName"][];
             must_change_password: boolean;
+        };
+        /** @description The meeting a 会议通知 announces (metadata.xml's 会议 element). Times are ISO 8601. */
+        Meeting: {
+            /** @description 会议名称 */
+            name: string;
+            /** @description 会议类型 */
+            meeting_type: string;
+            /** @description 开始时间 */
+            start_at: string;
+            /** @description 结束时间 */
+            end_at: string;
+            /** @description 地点 */
+            location: string;
+            /** @description 出席领导 */
+            leaders: string;
+            /** @description 议程 */
+            agenda: string;
+            /** @description 参会要求 */
+            requirements: string;
+            /** @description 联系人 */
+            contact: string;
+            /** @description 联系电话 */
+            phone: string;
+            /** @description 回执截止 (empty: none) */
+            reply_by: string;
+        };
+        /** @description The meeting of a 会议通知 received through the exchange hub (kept in `extra["meeting"]`). */
+        MeetingInfo: {
+            name: string;
+            meeting_type: string;
+            start_at: string;
+            end_at: string;
+            location: string;
+            leaders: string;
+            agenda: string;
+            requirements: string;
+            contact: string;
+            phone: string;
+            reply_by: string;
+        };
+        MeetingNoticeSendInputRequest: {
+            /** @description the approved 会议申请 (a process instance of this unit) */
+            instance: number;
+            recipients?: string[];
+            groups?: string[];
+            /** @description 参会要求 */
+            requirements: string;
+            /** @description 联系人 */
+            contact?: string;
+            /** @description 联系电话 */
+            phone?: string;
+            /** @description 回执截止: ISO 8601, before the meeting starts */
+            reply_by?: string;
+            /** @description 会议地点; empty: the application's 会议室 */
+            location?: string;
         };
         /**
          * @description * `ours` - ours
@@ -2292,6 +2385,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["SendableDocument"][];
+        };
+        PaginatedSendableMeetingList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SendableMeeting"][];
         };
         PaginatedStaffList: {
             /** @example 123 */
@@ -2691,6 +2799,31 @@ export interface components {
             /** Format: date-time */
             sealed_at: string;
             /** @description units already holding a live copy */
+            readonly sent_to: number;
+        };
+        /** @description An approved 会议申请 this unit may announce, with how many units hold its notice. */
+        SendableMeeting: {
+            id: number;
+            /** @description 会议名称 */
+            readonly title: string;
+            readonly meeting_type: string;
+            readonly start_at: string;
+            readonly end_at: string;
+            readonly room: string;
+            readonly attendee_count: number | null;
+            /** @description 需通知的外单位, as the applicant wrote it */
+            readonly external_units: string;
+            readonly applicant: string;
+            /** @description arranging: at 会务安排; arranged: 已安排 */
+            readonly state: string;
+            /** @description the meeting has started: no notice any more */
+            readonly begun: boolean;
+            /**
+             * Format: date-time
+             * @description when the application was filed
+             */
+            started_at: string;
+            /** @description units already holding a live notice */
             readonly sent_to: number;
         };
         Signed: {
@@ -4408,6 +4541,31 @@ export interface operations {
             };
         };
     };
+    exchange_meeting_notices_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingNoticeSendInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MeetingNoticeSendInputRequest"];
+                "multipart/form-data": components["schemas"]["MeetingNoticeSendInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendResult"];
+                };
+            };
+        };
+    };
     exchange_packages_create: {
         parameters: {
             query?: never;
@@ -4451,6 +4609,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedSendableDocumentList"];
+                };
+            };
+        };
+    };
+    exchange_sendable_meetings_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSendableMeetingList"];
                 };
             };
         };

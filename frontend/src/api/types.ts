@@ -212,6 +212,9 @@ export type PartyCreateInput = C['PartyCreateInputRequest']
 export type PartyPatchInput = C['PatchedPartyUpdateInputRequest']
 export type GroupInput = C['PartyGroupInputRequest']
 export type SendableDocument = U['SendableDocument']
+export type SendableMeeting = U['SendableMeeting']
+export type MeetingNoticeInput = U['MeetingNoticeSendInputRequest']
+export type MeetingInfo = U['Meeting']
 // ---------------------------------------------------------------- documents (办文, unit host)
 
 export type DocumentListItem = U['DocumentListItem']
