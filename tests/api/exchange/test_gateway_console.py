@@ -66,14 +66,18 @@ def test_export_and_import_round_trip_with_the_other_network(provider, people, c
     envelope = submit(people["clerk"], recipients=[HULI, "nwoffice"])
     fanout.fan_out(envelope.pk, enqueue=lambda ids: [fanout.deliver(pk) for pk in ids])
     (waiting,) = provider.get("/api/exchange/gateway/").json()["peers"]
-    assert waiting | {
-        "network": PEER,
-        "trusted": True,
-        "waiting_deliveries": 1,
-        "waiting_packages": 1,
-        "waiting_notices": 0,
-        "last_export_at": None,
-    } == waiting
+    assert (
+        waiting
+        | {
+            "network": PEER,
+            "trusted": True,
+            "waiting_deliveries": 1,
+            "waiting_packages": 1,
+            "waiting_notices": 0,
+            "last_export_at": None,
+        }
+        == waiting
+    )
 
     exported = provider.post("/api/exchange/gateway/export/", {"network": PEER}, format="json")
     assert exported.status_code == 201, exported.content
@@ -128,7 +132,12 @@ def test_export_and_import_round_trip_with_the_other_network(provider, people, c
 
     # The same bundle carried across twice: nothing new.
     replay = upload(provider, answer).json()
-    assert (replay["delivered"], replay["duplicates"], replay["notices_applied"], replay["notices_ignored"]) == (
+    assert (
+        replay["delivered"],
+        replay["duplicates"],
+        replay["notices_applied"],
+        replay["notices_ignored"],
+    ) == (
         0,
         2,
         0,
@@ -231,7 +240,9 @@ def test_trusting_a_gateway_key_is_validated_and_a_replacement_must_be_asked_for
     # Another key for the trusted network: only when the replacement is asked for.
     conflict = trust(network=PEER, public_key=public_text(second.gateway_key))
     assert conflict.status_code == 409 and conflict.json()["field"] == "public_key"
-    assert list(GatewayKey.objects.filter(own=False).values_list("key_id", flat=True)) == [first.gateway_key_id]
+    assert list(GatewayKey.objects.filter(own=False).values_list("key_id", flat=True)) == [
+        first.gateway_key_id
+    ]
     replaced = trust(network=PEER, public_key=public_text(second.gateway_key), replace=True)
     assert replaced.status_code == 201
     (peer_row,) = provider.get("/api/exchange/gateway/").json()["trusted"]
