@@ -162,3 +162,16 @@ def test_the_provider_carries_bundles_across_the_gateway(live_platform, page, wo
     page.locator(".el-message").evaluate_all("els => els.forEach((e) => e.remove())")
     expect(page.get_by_test_id("gateway-history").locator("tbody tr")).to_have_count(3)
     shot("refused")
+
+    # The other side changed its gateway key: 更换公钥 asks before replacing the trusted one.
+    newer = OtherNetwork()
+    page.get_by_test_id("gateway-trusted").get_by_role("button", name="更换公钥").click()
+    expect(page.get_by_test_id("trust-network")).to_have_value(PEER)
+    page.get_by_test_id("trust-key").fill(keys.b64(keys.public_raw(newer.gateway_key)))
+    page.get_by_test_id("trust-save").click()
+    box = page.locator(".el-message-box")
+    expect(box).to_contain_text("已信任另一把网关公钥")
+    box.locator(".el-message-box__btns .el-button--primary").click()
+    trusted = page.get_by_test_id("gateway-trusted")
+    expect(trusted).to_contain_text(newer.gateway_key_id[:4].upper())
+    expect(trusted.locator("tbody tr")).to_have_count(1)
