@@ -293,5 +293,9 @@ OA_EXCHANGE_NETWORK = os.environ.get("OA_EXCHANGE_NETWORK", "extranet")
 # The secret the units' private signing keys are sealed with (ADR 0012); SECRET_KEY by default.
 OA_EXCHANGE_KEY_SECRET = os.environ.get("OA_EXCHANGE_KEY_SECRET", "")
 OA_EXCHANGE_PACKAGE_MAX_BYTES = int(os.environ.get("OA_EXCHANGE_PACKAGE_MAX_BYTES", str(200 * 1024 * 1024)))
+# The largest gateway bundle imported (the file, and its members unpacked).
+OA_EXCHANGE_BUNDLE_MAX_BYTES = int(
+    os.environ.get("OA_EXCHANGE_BUNDLE_MAX_BYTES", str(2 * 1024 * 1024 * 1024))
+)
 # A queued delivery or an envelope not fanned out after this long is queued again by the sweep.
 OA_EXCHANGE_RETRY_AFTER_SECONDS = int(os.environ.get("OA_EXCHANGE_RETRY_AFTER_SECONDS", "120"))

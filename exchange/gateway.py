@@ -23,10 +23,12 @@ import hashlib
 import io
 import json
 import logging
+import os
 import uuid
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -155,9 +157,16 @@ class ExportResult:
     notices: int = 0
 
 
-def _outgoing_notices(network: str) -> list[Delivery]:
+def waiting_deliveries(network: str):
+    """Deliveries to units of `network` that wait for the next bundle (not exported yet)."""
+    return Delivery.objects.filter(
+        route=Delivery.Route.GATEWAY, recipient__network=network, state=State.QUEUED, exported_at__isnull=True
+    )
+
+
+def waiting_notices(network: str):
     """Receipts for packages that came from `network` (delivered, signed for, returned here), and
-    recalls of packages this side sent to `network` that already left."""
+    recalls of packages this side sent to `network` that already left: not exported yet."""
     receipts = Delivery.objects.filter(
         envelope__origin=Envelope.Origin.GATEWAY,
         envelope__sender__network=network,
@@ -171,8 +180,12 @@ def _outgoing_notices(network: str) -> list[Delivery]:
         exported_at__isnull=False,
         notice_exported_at__isnull=True,
     )
+    return receipts | recalls
+
+
+def _outgoing_notices(network: str) -> list[Delivery]:
     return list(
-        (receipts | recalls)
+        waiting_notices(network)
         .select_for_update(of=("self",))
         .select_related("envelope", "recipient")
         .order_by("id")
@@ -215,14 +228,9 @@ def export_bundle(network: str, *, write, now: datetime | None = None) -> Export
     key_id, private = keys.own_gateway_key()
     with transaction.atomic():
         waiting = list(
-            Delivery.objects.select_for_update(of=("self",))
+            waiting_deliveries(network)
+            .select_for_update(of=("self",))
             .select_related("envelope__sender", "recipient")
-            .filter(
-                route=Delivery.Route.GATEWAY,
-                recipient__network=network,
-                state=State.QUEUED,
-                exported_at__isnull=True,
-            )
             .order_by("envelope_id", "id")
         )
         notices = _outgoing_notices(network)
@@ -282,6 +290,28 @@ def export_bundle(network: str, *, write, now: datetime | None = None) -> Export
     return ExportResult(bundle=bundle, data=data, packages=len(packages), notices=len(notices))
 
 
+def bundle_file_name(bundle_id: str) -> str:
+    return f"{bundle_id}.bundle.zip"
+
+
+def write_bundle_file(folder: Path, bundle_id: str, data: bytes) -> Path:
+    """Write `<bundle id>.bundle.zip` into `folder`: a temporary file, synced, then renamed, so a
+    half-written bundle never carries the final name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / bundle_file_name(bundle_id)
+    temporary = path.with_suffix(".partial")
+    try:
+        with open(temporary, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return path
+
+
 # --- reading ------------------------------------------------------------------------------------
 
 
@@ -295,12 +325,19 @@ class ImportReport:
     notices_applied: int = 0
     notices_ignored: int = 0
     problems: list[str] = field(default_factory=list)
+    # (package id, reason) of each package refused; its reason is also in `problems`.
+    refusals: list[tuple[str, str]] = field(default_factory=list)
+    bundle: GatewayBundle | None = None  # the history row written for this import
+
+
+def bundle_max_bytes() -> int:
+    return getattr(settings, "OA_EXCHANGE_BUNDLE_MAX_BYTES", 2 * 1024 * 1024 * 1024)
 
 
 def _bundle_limits() -> archives.ZipLimits:
     return archives.ZipLimits(
         max_members=10_000,
-        max_uncompressed=getattr(settings, "OA_EXCHANGE_BUNDLE_MAX_BYTES", 2 * 1024 * 1024 * 1024),
+        max_uncompressed=bundle_max_bytes(),
         max_member_ratio=200,
         max_total_ratio=100,
         # Packages are zips, their DOCX attachments zips again: checked when each package is.
@@ -487,6 +524,7 @@ def import_bundle(data: bytes) -> ImportReport:
             _import_package(archive, entry, network, report, report.bundle_id)
         except PackageRefused as refused:
             report.refused += 1
+            report.refusals.append((str(entry.get("package_id", "?"))[:64], refused.detail))
             report.problems.append(f"{entry.get('package_id', '?')}: {refused.detail}")
             record_refusal(
                 PackageRefusal.Stage.GATEWAY, refused, sender_code=str((entry.get("sender") or {}).get("code", ""))[:40],
@@ -496,7 +534,7 @@ def import_bundle(data: bytes) -> ImportReport:
         if isinstance(notice, dict):
             _apply_notice(notice, network, report)
     with transaction.atomic():
-        GatewayBundle.objects.create(
+        report.bundle = GatewayBundle.objects.create(
             bundle_id=report.bundle_id,
             direction=GatewayBundle.Direction.IMPORT,
             network=network,

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from exchange.models import GatewayKey, Party, SigningKey
 
@@ -160,16 +160,24 @@ def own_gateway_key() -> tuple[str, Ed25519PrivateKey]:
     row = GatewayKey.objects.filter(own=True, network=network).order_by("-created_at").first()
     if row is not None:
         return row.key_id, unseal(row.private_key_sealed, bound_to=f"gateway:{network}:{row.key_id}")
-    private = Ed25519PrivateKey.generate()
-    public = public_raw(private)
-    key_id = key_id_of(public)
-    GatewayKey.objects.create(
-        network=network,
-        own=True,
-        key_id=key_id,
-        public_key=b64(public),
-        private_key_sealed=seal(private, bound_to=f"gateway:{network}:{key_id}"),
-    )
+    with transaction.atomic():
+        # Two first uses at once (the console page opened twice) must not make two keys: the
+        # other side trusts one of them.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"govoa-gateway-key:{network}"])
+        row = GatewayKey.objects.filter(own=True, network=network).order_by("-created_at").first()
+        if row is not None:
+            return row.key_id, unseal(row.private_key_sealed, bound_to=f"gateway:{network}:{row.key_id}")
+        private = Ed25519PrivateKey.generate()
+        public = public_raw(private)
+        key_id = key_id_of(public)
+        GatewayKey.objects.create(
+            network=network,
+            own=True,
+            key_id=key_id,
+            public_key=b64(public),
+            private_key_sealed=seal(private, bound_to=f"gateway:{network}:{key_id}"),
+        )
     return key_id, private
 
 

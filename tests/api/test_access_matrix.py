@@ -69,6 +69,12 @@ CONSOLE_ENDPOINTS = [
     ("GET", "/api/exchange/deliveries/", PROVIDER),
     ("POST", "/api/exchange/deliveries/1/retry/", PROVIDER),
     ("GET", "/api/exchange/refusals/", PROVIDER),
+    ("GET", "/api/exchange/gateway/", PROVIDER),
+    ("POST", "/api/exchange/gateway/trust/", PROVIDER),
+    ("POST", "/api/exchange/gateway/export/", PROVIDER),
+    ("POST", "/api/exchange/gateway/import/", PROVIDER),
+    ("GET", "/api/exchange/gateway/bundles/", PROVIDER),
+    ("GET", "/api/exchange/gateway/bundles/1/file/", PROVIDER),
 ]
 UNIT_ENDPOINTS = [
     ("GET", "/api/context/", ANON),

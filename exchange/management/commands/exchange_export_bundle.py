@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -19,18 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, network: str, out: str, **options):
         folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
 
         def write(bundle_id: str, data: bytes) -> None:
-            path = folder / f"{bundle_id}.bundle.zip"
-            temporary = path.with_suffix(".partial")
-            with open(temporary, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, path)
-            written.append(path)
+            written.append(gateway.write_bundle_file(folder, bundle_id, data))
 
         try:
             result = gateway.export_bundle(network, write=write)

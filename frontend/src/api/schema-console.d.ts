@@ -184,6 +184,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exchange/gateway/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description This deployment's network and gateway key, the trusted peer gateways, and what waits for each. */
+        get: operations["exchange_gateway_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/gateway/bundles/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Bundles exported and imported, newest first. */
+        get: operations["exchange_gateway_bundles_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/gateway/bundles/{id}/file/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An exported bundle's file, to carry across again (imported bundles are not kept: 404). */
+        get: operations["exchange_gateway_bundles_file_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/gateway/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 409 when nothing waits for that network (nothing is written). */
+        post: operations["exchange_gateway_export_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/gateway/import/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 400 (field `bundle`) when the bundle is refused whole: not a bundle, bad or untrusted signature, not for this network; no delivery is written. Packages refused one by one are in `refusals`. */
+        post: operations["exchange_gateway_import_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/gateway/trust/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 201 when newly trusted, 200 when that key was trusted already; 409 when another key is trusted for the network and `replace` is not set. */
+        post: operations["exchange_gateway_trust_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exchange/groups/": {
         parameters: {
             query?: never;
@@ -673,6 +775,12 @@ export interface components {
             unified: string;
             changes: components["schemas"]["Change"][];
         };
+        /**
+         * @description * `export` - 导出
+         *     * `import` - 导入
+         * @enum {string}
+         */
+        DirectionEnum: "export" | "import";
         DraftFileInputRequest: {
             /**
              * Format: binary
@@ -687,6 +795,93 @@ export interface components {
             content: unknown;
             /** @default  */
             notes: string;
+        };
+        GatewayBundle: {
+            readonly id: number;
+            readonly bundle_id: string;
+            readonly direction: components["schemas"]["DirectionEnum"];
+            direction_label: string;
+            readonly network: string;
+            readonly sha256: string;
+            readonly packages: number;
+            readonly notices: number;
+            readonly delivered: number;
+            readonly duplicates: number;
+            readonly refused: number;
+            /** Format: date-time */
+            readonly at: string;
+            /** @description an exported bundle whose file is kept */
+            readonly file_available: boolean;
+        };
+        GatewayExportInputRequest: {
+            network: string;
+        };
+        GatewayImportInputRequest: {
+            /**
+             * Format: binary
+             * @description a signed gateway bundle (<bundle id>.bundle.zip)
+             */
+            bundle: string;
+        };
+        GatewayImportReport: {
+            bundle: components["schemas"]["GatewayBundle"];
+            bundle_id: string;
+            /** @description the network the bundle came from */
+            network: string;
+            packages: number;
+            /** @description new deliveries */
+            delivered: number;
+            /** @description deliveries already made (a replayed bundle) */
+            duplicates: number;
+            refused: number;
+            refusals: components["schemas"]["GatewayRefusedPackage"][];
+            notices_applied: number;
+            /** @description notices without effect (already applied, or moot) */
+            notices_ignored: number;
+            /** @description refusals and other notes */
+            problems: string[];
+        };
+        GatewayOverview: {
+            /** @description this deployment's network (OA_EXCHANGE_NETWORK) */
+            network: string;
+            key_id: string;
+            fingerprint: string;
+            /** @description this gateway's public key, for the other side to trust */
+            public_key: string;
+            trusted: components["schemas"]["TrustedGateway"][];
+            peers: components["schemas"]["GatewayPeer"][];
+        };
+        GatewayPeer: {
+            network: string;
+            /** @description a key of this network's gateway is trusted here */
+            trusted: boolean;
+            /** @description active directory entries on that network */
+            parties: number;
+            /** @description deliveries to its units not exported yet */
+            waiting_deliveries: number;
+            /** @description distinct packages among them */
+            waiting_packages: number;
+            /** @description receipts and recalls going back, not exported yet */
+            waiting_notices: number;
+            /** Format: date-time */
+            last_export_at: string | null;
+            /** Format: date-time */
+            last_import_at: string | null;
+        };
+        GatewayRefusedPackage: {
+            package_id: string;
+            reason: string;
+        };
+        GatewayTrustInputRequest: {
+            /** @description the other network, e.g. intranet */
+            network: string;
+            /** @description its gateway's public key (Base64) */
+            public_key: string;
+            /**
+             * @description replace a different key already trusted for that network
+             * @default false
+             */
+            replace: boolean;
         };
         /**
          * @description * `console` - console
@@ -830,6 +1025,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["AuditEvent"][];
+        };
+        PaginatedGatewayBundleList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["GatewayBundle"][];
         };
         PaginatedHubDeliveryList: {
             /** @example 123 */
@@ -1132,6 +1342,16 @@ export interface components {
         };
         TokenInputRequest: {
             name: string;
+        };
+        TrustedGateway: {
+            network: string;
+            key_id: string;
+            /** @description the key id's first 16 hex digits, to compare out of band */
+            fingerprint: string;
+            /** @description Ed25519 public key, Base64 */
+            public_key: string;
+            /** Format: date-time */
+            since: string;
         };
         Unit: {
             code: string;
@@ -1497,6 +1717,153 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HubDelivery"];
+                };
+            };
+        };
+    };
+    exchange_gateway_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayOverview"];
+                };
+            };
+        };
+    };
+    exchange_gateway_bundles_list: {
+        parameters: {
+            query?: {
+                direction?: "export" | "import";
+                network?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedGatewayBundleList"];
+                };
+            };
+        };
+    };
+    exchange_gateway_bundles_file_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+        };
+    };
+    exchange_gateway_export_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GatewayExportInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GatewayExportInputRequest"];
+                "multipart/form-data": components["schemas"]["GatewayExportInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayBundle"];
+                };
+            };
+        };
+    };
+    exchange_gateway_import_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["GatewayImportInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayImportReport"];
+                };
+            };
+        };
+    };
+    exchange_gateway_trust_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GatewayTrustInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GatewayTrustInputRequest"];
+                "multipart/form-data": components["schemas"]["GatewayTrustInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustedGateway"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustedGateway"];
                 };
             };
         };

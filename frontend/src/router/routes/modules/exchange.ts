@@ -42,4 +42,10 @@ export const exchangeConsoleRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/console/exchange-monitor/index.vue'),
     meta: { title: 'menu.exchangeMonitor', menu: true, icon: 'DataLine' },
   },
+  {
+    path: 'exchange/gateway',
+    name: 'console-exchange-gateway',
+    component: () => import('@/views/console/exchange-gateway/index.vue'),
+    meta: { title: 'gateway.menu', menu: true, icon: 'Switch' },
+  },
 ]
