@@ -43,7 +43,9 @@ def run() -> str:
     from oa.documents.rendering import pdf as rendering
 
     rounds = int(os.environ.get("BENCH_RENDER_ROUNDS", "10"))
-    layout = json.loads((ROOT / "templates_lib" / "builtin" / "layouts" / "red_header.json").read_text("utf-8"))
+    layout = json.loads(
+        (ROOT / "templates_lib" / "builtin" / "layouts" / "red_header.json").read_text("utf-8")
+    )
     notice = DocumentContent(
         title="厦门市思明区人民政府办公室关于开展2026年度全区安全生产大检查工作的通知",
         agency_name="厦门市思明区人民政府办公室",

@@ -465,7 +465,9 @@ def do_send_document(
 
 def _addressees(targets: list[Party], recipients: list[str], groups: list[str]) -> str:
     """主送: the groups asked for by name, then the units picked one by one."""
-    names = list(PartyGroup.objects.filter(code__in=groups).order_by("order", "code").values_list("name", flat=True))
+    names = list(
+        PartyGroup.objects.filter(code__in=groups).order_by("order", "code").values_list("name", flat=True)
+    )
     picked = {str(c).strip() for c in recipients}
     names += [p.name for p in targets if p.code in picked]
     text = "、".join(names)
@@ -494,8 +496,10 @@ def do_send_meeting_notice(
     now = _now(now)
     _require(acting_user, "documents.dispatch", "发送会议通知")
     sender = directory.current_party()
-    instance = ProcessInstance.objects.select_for_update(of=("self",)).select_related("definition").get(
-        pk=instance.pk
+    instance = (
+        ProcessInstance.objects.select_for_update(of=("self",))
+        .select_related("definition")
+        .get(pk=instance.pk)
     )
     if not meetings.is_meeting_application(instance):
         raise ActionError(ErrorCode.STATE, "只有会议申请可以发送会议通知。", status=409)

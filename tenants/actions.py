@@ -171,7 +171,12 @@ def do_provision_unit(
                 target=unit,
                 target_id=code,
                 summary=f"开通单位：{name}（{code}）",
-                detail={"kind": kind, "modules": modules, "admin": admin_username, "starter_kit": unit.starter_kit},
+                detail={
+                    "kind": kind,
+                    "modules": modules,
+                    "admin": admin_username,
+                    "starter_kit": unit.starter_kit,
+                },
                 ip=ip,
             )
     except IntegrityError as exc:
