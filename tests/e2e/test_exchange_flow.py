@@ -282,6 +282,9 @@ def test_a_notice_goes_to_the_district_offices_and_each_answers(
     page.get_by_test_id("nav-console-exchange-monitor").click()
     expect(page.get_by_test_id("monitor-deliveries")).not_to_have_text("0")
     shot("console-monitor")
+    # What waits for the gateway is worked on on the gateway page.
+    page.get_by_test_id("monitor-gatewayWaiting").click()
+    expect(page).to_have_url(re.compile(r"/exchange/gateway$"))
     page.get_by_test_id("nav-console-exchange-directory").click()
     expect(page.get_by_test_id("directory-table")).to_contain_text("市政府办公厅")
     page.get_by_role("tab", name=re.compile("单位组")).click()
