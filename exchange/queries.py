@@ -104,6 +104,9 @@ def stuck_deliveries(*, now=None) -> QuerySet[Delivery]:
 
 
 def monitor(*, days: int = 30, now=None) -> dict:
+    # The fan-out module (it imports the actions) is not needed for the rest of the queries.
+    from exchange.fanout import broker_backlog
+
     now = now or timezone.now()
     since = now - timedelta(days=days)
     recent = Delivery.objects.filter(created_at__gte=since)
@@ -161,14 +164,8 @@ def monitor(*, days: int = 30, now=None) -> dict:
             route=Delivery.Route.GATEWAY, state=State.QUEUED, exported_at__isnull=True
         ).count(),
         # Tasks waiting for a worker (None: the broker did not answer); the sweep waits while any.
-        "queue_backlog": _broker_backlog(),
+        "queue_backlog": broker_backlog(),
     }
-
-
-def _broker_backlog() -> int | None:
-    from exchange.fanout import broker_backlog
-
-    return broker_backlog()
 
 
 def refusals() -> QuerySet[PackageRefusal]:

@@ -78,18 +78,11 @@ def world(live_platform, platform_env, django_db_blocker):
 
 def _peer_bundle(other, tmp_path: Path) -> Path:
     """The 政务内网's bundle: a notice to 湖里区, and a package altered after its sender signed it."""
-    from tests.oa.documents import samples
+    from tests.exchange.test_gateway import body_replaced
 
     good = other.package("关于开展2026年度保密检查的通知")
     forged = other.package("关于调整办公时间的通知")
-    tampered = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(forged.data)) as source, zipfile.ZipFile(tampered, "w") as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            target.writestr(
-                info.filename, samples.pdf(["伪造的正文"]) if info.filename == "document.pdf" else content
-            )
-    forged.data = tampered.getvalue()
+    forged.data = body_replaced(forged.data)
     path = tmp_path / "intranet-to-extranet.bundle.zip"
     path.write_bytes(other.bundle([good, forged], recipients=[HULI]))
     return path

@@ -89,6 +89,18 @@ def peer(db):
     return other
 
 
+def body_replaced(data: bytes) -> bytes:
+    """The package with its document.pdf swapped for another PDF after it was signed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            target.writestr(
+                info.filename, samples.pdf(["伪造的正文"]) if info.filename == "document.pdf" else content
+            )
+    return out.getvalue()
+
+
 def test_a_bundle_from_the_other_network_is_delivered_once_and_a_replay_adds_nothing(peer, clerks, media):
     package = peer.package()
     data = peer.bundle([package])
@@ -131,14 +143,7 @@ def test_an_imported_package_is_signed_for_and_the_receipts_go_back(peer, clerks
 def test_a_tampered_package_in_a_bundle_is_refused_and_recorded_the_rest_imported(peer, clerks, media):
     good = peer.package("关于开展保密检查的通知")
     forged = peer.package("关于调整办公时间的通知")
-    tampered = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(forged.data)) as source, zipfile.ZipFile(tampered, "w") as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            target.writestr(
-                info.filename, samples.pdf(["伪造的正文"]) if info.filename == "document.pdf" else content
-            )
-    forged.data = tampered.getvalue()
+    forged.data = body_replaced(forged.data)
     report = gateway.import_bundle(peer.bundle([good, forged]))
     assert (report.packages, report.delivered, report.refused) == (2, 2, 1)
     assert not Envelope.objects.filter(package_id=forged.package_id).exists()

@@ -22,8 +22,7 @@ from oa.core.models import AuditEvent
 from tests.conftest import HULI, SIMING
 from tests.exchange.cast import JIMEI
 from tests.exchange.conftest import submit
-from tests.exchange.test_gateway import PEER, OtherNetwork, peer  # noqa: F401 (fixture)
-from tests.oa.documents import samples
+from tests.exchange.test_gateway import PEER, OtherNetwork, body_replaced, peer  # noqa: F401 (fixture)
 
 
 def upload(client, data: bytes, name: str = "in.bundle.zip"):
@@ -195,14 +194,7 @@ def test_a_bundle_changed_after_signing_is_refused(provider, peer, clerks, media
 
 def test_a_tampered_package_is_refused_with_its_reason_the_rest_delivered(provider, peer, clerks, media):  # noqa: F811
     good, forged = peer.package("关于开展保密检查的通知"), peer.package("关于调整办公时间的通知")
-    tampered = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(forged.data)) as source, zipfile.ZipFile(tampered, "w") as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            target.writestr(
-                info.filename, samples.pdf(["伪造的正文"]) if info.filename == "document.pdf" else content
-            )
-    forged.data = tampered.getvalue()
+    forged.data = body_replaced(forged.data)
     response = upload(provider, peer.bundle([good, forged]))
     assert response.status_code == 201
     report = response.json()
