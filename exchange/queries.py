@@ -76,6 +76,16 @@ def tracking(envelope: Envelope) -> list[Delivery]:
     )
 
 
+def pending_recipients(envelope: Envelope) -> list[Party]:
+    """Recipients the fan-out has not reached yet (no delivery row): shown as 待分发 so the
+    sender sees every addressee from the moment of sending, not an empty list. A refused
+    envelope has none: it will never be delivered."""
+    if envelope.state == Envelope.State.REFUSED:
+        return []
+    have = envelope.deliveries.values_list("recipient__code", flat=True)
+    return list(Party.objects.filter(code__in=envelope.recipients).exclude(code__in=have).order_by("code"))
+
+
 def directory_entries(*, q: str = "", kind: str = "", include_inactive: bool = False) -> QuerySet[Party]:
     qs = Party.objects.all() if include_inactive else Party.objects.filter(active=True)
     if q:

@@ -171,12 +171,17 @@ class TrackedDeliverySerializer(serializers.ModelSerializer):
 
 class EnvelopeDetailSerializer(EnvelopeSerializer):
     deliveries = serializers.SerializerMethodField()
+    # Recipients the fan-out has not reached yet (待分发): no delivery row exists for them.
+    pending = serializers.SerializerMethodField()
 
     class Meta(EnvelopeSerializer.Meta):
-        fields = [*EnvelopeSerializer.Meta.fields, "deliveries"]
+        fields = [*EnvelopeSerializer.Meta.fields, "deliveries", "pending"]
 
     def get_deliveries(self, envelope: Envelope) -> TrackedDeliverySerializer(many=True):  # type: ignore[valid-type]
         return TrackedDeliverySerializer(self.context["deliveries"], many=True).data
+
+    def get_pending(self, envelope: Envelope) -> PartyRefSerializer(many=True):  # type: ignore[valid-type]
+        return PartyRefSerializer(self.context.get("pending", []), many=True).data
 
 
 class SendableDocumentSerializer(serializers.Serializer):

@@ -163,7 +163,8 @@ class MeetingNoticeView(APIView):
 
 
 def envelope_payload(envelope) -> dict:
-    return s.EnvelopeDetailSerializer(envelope, context={"deliveries": queries.tracking(envelope)}).data
+    context = {"deliveries": queries.tracking(envelope), "pending": queries.pending_recipients(envelope)}
+    return s.EnvelopeDetailSerializer(envelope, context=context).data
 
 
 class EnvelopeDetailView(APIView):

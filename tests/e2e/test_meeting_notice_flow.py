@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import Shots, console_api
-from tests.e2e.test_exchange_flow import NEW_UNITS, _forget_hub_traffic, committed, wait_for
+from tests.e2e.test_exchange_flow import NEW_UNITS, _forget_hub_traffic, committed
 from tests.e2e.test_foundation_flow import sign_in
 
 expect.set_options(timeout=30_000)
@@ -143,12 +143,8 @@ def test_an_approved_meeting_is_announced_and_signed_for(live_platform, page, wo
     expect(page).to_have_url(re.compile(r"/portal/exchange/sent/\d+"))
     expect(page.get_by_test_id("tracking-kind")).to_have_text("会议通知")
 
-    def delivered() -> bool:
-        page.reload()
-        page.get_by_test_id("tracking-table").wait_for()
-        return page.get_by_test_id("tracking-state-siming").inner_text() == "待签收"
-
-    wait_for(delivered)
+    expect(page.get_by_test_id("tracking-row-siming")).to_be_visible()
+    expect(page.get_by_test_id("tracking-state-siming")).to_have_text("待签收")
     shot("tracking")
 
     # 3. 思明区's 文书: 会议通知 in 待签收, the meeting in the preview; signs for it.

@@ -1798,6 +1798,7 @@ export interface components {
             readonly fanned_out_at: string | null;
             readonly counts: components["schemas"]["DeliveryCounts"];
             readonly deliveries: components["schemas"]["TrackedDelivery"][];
+            readonly pending: components["schemas"]["PartyRef"][];
         };
         /**
          * @description * `document` - 公文

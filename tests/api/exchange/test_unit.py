@@ -225,3 +225,36 @@ def test_the_sendable_list_holds_sealed_documents_at_dispatch(siming_clerk, cler
     send(siming_clerk, eager, sealed, groups=["district_offices"])
     (row,) = siming_clerk.get("/api/exchange/sendable/").json()["results"]
     assert row["sent_to"] == 2
+
+
+def test_tracking_lists_every_addressee_before_the_fan_out_reaches_them(siming_clerk, clerks, sealed):
+    """The sender's page has a row per addressee from the moment of sending: those without a
+    delivery yet are `pending` (待分发), counted as queued; once fanned out, none is pending."""
+    from exchange import fanout
+
+    response = siming_clerk.post(
+        "/api/exchange/envelopes/", {"document": sealed.pk, "groups": ["district_offices"]}, format="json"
+    )  # on_commit never runs here: the fan-out has not happened
+    assert response.status_code == 201, response.content
+    envelope_id = response.json()["envelope"]["id"]
+    tracking = siming_clerk.get(f"/api/exchange/envelopes/{envelope_id}/").json()
+    assert tracking["deliveries"] == []
+    assert [p["code"] for p in tracking["pending"]] == sorted([HULI, JIMEI])
+    assert tracking["counts"]["queued"] == 2 and tracking["counts"]["total"] == 2
+
+    fanout.fan_out(envelope_id, enqueue=lambda ids: [fanout.deliver(pk) for pk in ids])
+    tracking = siming_clerk.get(f"/api/exchange/envelopes/{envelope_id}/").json()
+    assert tracking["pending"] == []
+    assert {d["recipient"]["code"]: d["state"] for d in tracking["deliveries"]} == {
+        HULI: "delivered",
+        JIMEI: "delivered",
+    }
+
+
+def test_a_refused_envelope_has_no_pending_addressees(siming_clerk, clerks, sealed):
+    response = siming_clerk.post(
+        "/api/exchange/envelopes/", {"document": sealed.pk, "recipients": [HULI]}, format="json"
+    )
+    envelope_id = response.json()["envelope"]["id"]
+    Envelope.objects.filter(pk=envelope_id).update(state=Envelope.State.REFUSED)
+    assert siming_clerk.get(f"/api/exchange/envelopes/{envelope_id}/").json()["pending"] == []
