@@ -45,6 +45,8 @@ SHARED_APPS = [
     "drf_spectacular",
     "channels",
     "oa.core",
+    # The API layer: no models; its ready() installs the shared input validation (api.validation).
+    "api",
     # The shared template library (public schema); units read it through search_path.
     "templates_lib",
     # The exchange hub (public schema): directory, envelopes, deliveries, gateway bundles.
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     # Static assets are the same for every host: served before the unit lookup.
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every /api/ request's query parameters, checked once for every view (api.params).
+    "api.middleware.ApiInputMiddleware",
     "tenants.middleware.UnitHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -188,6 +192,14 @@ OA_DEMO_PASSWORD = os.environ.get("OA_DEMO_PASSWORD", "Demo@2026pass")
 OA_UPLOAD_MAX_BYTES = int(os.environ.get("OA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = OA_UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = OA_UPLOAD_MAX_BYTES
+# Each uploaded file is held to its operation's limit while it streams in (api.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "api.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# JSON bodies nested deeper than this are refused before decoding (api.parsers).
+OA_JSON_MAX_DEPTH = int(os.environ.get("OA_JSON_MAX_DEPTH", "32"))
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -198,6 +210,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -237,7 +254,11 @@ SPECTACULAR_SETTINGS = {
         "DeliveryEventActionEnum": "exchange.models.DeliveryEvent.Action",
         "RefusalStageEnum": "exchange.models.PackageRefusal.Stage",
     },
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # Every operation's error answers ({code, detail, field}) are declared (api.openapi_hooks).
+        "api.openapi_hooks.declare_error_responses",
+    ],
 }
 
 # --- i18n ---------------------------------------------------------------------------------
