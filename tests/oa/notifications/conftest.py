@@ -21,3 +21,11 @@ def eager_celery():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction(monkeypatch):
+    """Channels' database_sync_to_async closes connections whose autocommit differs from the
+    settings, which is every connection inside a test's rolled-back transaction; keep it open
+    (the consumer's queries then run in the test's transaction, on the test's thread)."""
+    monkeypatch.setattr("channels.db.close_old_connections", lambda: None)
