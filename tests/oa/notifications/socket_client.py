@@ -3,7 +3,7 @@ import daphne, which the platform does not install: it is served by uvicorn)."""
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import json
 
 from asgiref.testing import ApplicationCommunicator
@@ -34,7 +34,5 @@ class SocketClient(ApplicationCommunicator):
 
     async def disconnect(self, code: int = 1000, timeout: float = 5) -> None:
         await self.send_input({"type": "websocket.disconnect", "code": code})
-        try:
+        with contextlib.suppress(TimeoutError):
             await self.wait(timeout)
-        except asyncio.TimeoutError:
-            pass
