@@ -12,5 +12,8 @@ django_asgi = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from oa.core.sockets import UnitSessionSocketMiddleware  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi, "websocket": URLRouter(websocket_urlpatterns)})
+application = ProtocolTypeRouter(
+    {"http": django_asgi, "websocket": UnitSessionSocketMiddleware(URLRouter(websocket_urlpatterns))}
+)
