@@ -49,6 +49,8 @@ SHARED_APPS = [
     "templates_lib",
     # The exchange hub (public schema): directory, envelopes, deliveries, gateway bundles.
     "exchange",
+    # The provider's statistics (public schema): daily roll-ups per unit.
+    "stats",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -172,6 +174,8 @@ CELERY_BEAT_SCHEDULE = {
     "workflow-deadlines": {"task": "oa.workflow.tasks.process_workflow_deadlines", "schedule": 60.0},
     # Exchange deliveries and envelopes left behind by a killed worker are queued again.
     "exchange-sweep": {"task": "exchange.tasks.sweep_stuck", "schedule": 60.0},
+    # Today's and yesterday's statistics roll-ups for every unit (stats/tasks.py); idempotent.
+    "stats-rollup": {"task": "stats.tasks.rollup_recent", "schedule": 300.0},
 }
 # Automatic 催办: remind a task's holder this many hours before its deadline (docs/workflow.md).
 OA_WORKFLOW_DUE_SOON_HOURS = int(os.environ.get("OA_WORKFLOW_DUE_SOON_HOURS", "4"))
