@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -70,23 +71,25 @@ class PlatformOverviewView(APIView):
         return Response(s.PlatformOverviewSerializer(data).data)
 
 
-class UnitTableView(APIView):
+class UnitTableView(generics.ListAPIView):
     """Per unit over the period: each flow summed, 用户数 at its end; sortable, paged."""
 
     permission_classes = [IsProvider]
+    serializer_class = s.UnitRowSerializer
+    pagination_class = Pagination
 
-    @extend_schema(parameters=UNIT_PARAMETERS, responses=s.UnitRowSerializer(many=True))
-    def get(self, request):
-        params = _query(s.UnitsQuery, request)
-        rows = queries.per_unit(
+    def get_queryset(self):
+        params = _query(s.UnitsQuery, self.request)
+        return queries.per_unit(
             params["window"],
             kind=params.get("kind") or "",
             ordering=params["ordering"],
             search=params.get("search") or "",
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(s.UnitRowSerializer(page, many=True).data)
+
+    @extend_schema(parameters=UNIT_PARAMETERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class UnitTableExportView(APIView):

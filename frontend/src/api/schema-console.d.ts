@@ -1140,6 +1140,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Refusal"][];
         };
+        PaginatedStatsUnitRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["StatsUnitRow"][];
+        };
         PaginatedUnitList: {
             /** @example 123 */
             count: number;
@@ -2424,6 +2439,10 @@ export interface operations {
                 date_to?: string;
                 kind?: string;
                 ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
                 period?: "month" | "week";
                 search?: string;
             };
@@ -2438,7 +2457,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StatsUnitRow"][];
+                    "application/json": components["schemas"]["PaginatedStatsUnitRowList"];
                 };
             };
         };
