@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -80,7 +81,7 @@ def test_the_dashboard_moves_with_a_sign_in_and_a_send(live_platform, page):
     shots("month-sorted")
     with page.expect_download() as download:
         page.get_by_test_id("stats-export").click()
-    sheet = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     values = list(sheet.iter_rows(values_only=True))
     assert values[1][0] == "单位代码"
     assert SIMING in [row[0] for row in values[2:]]
