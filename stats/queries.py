@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -146,14 +146,13 @@ def _period_starts(period: str, window: Window) -> list[datetime.date]:
 
 
 def by_kind(window: Window) -> list[dict]:
-    rows = _rows(window).values(kind=F("unit__kind")).annotate(**{f: Sum(f) for f in FLOWS}).order_by("kind")
-    levels = {
-        row["kind"]: row["users"] or 0
-        for row in UnitDay.objects.filter(day=min(window.last, timezone.localdate()))
-        .values(kind=F("unit__kind"))
-        .annotate(users=Sum("users"))
-    }
-    return [{**row, **{f: row[f] or 0 for f in FLOWS}, "users": levels.get(row["kind"], 0)} for row in rows]
+    """Flows per unit kind over the window and 用户数 at its end, folded from the per-unit rows."""
+    kinds: dict[str, dict] = {}
+    for row in per_unit(window, ordering="code"):
+        target = kinds.setdefault(row["kind"], {"kind": row["kind"], **dict.fromkeys(FIGURES, 0)})
+        for f in FIGURES:
+            target[f] += row[f]
+    return [kinds[k] for k in sorted(kinds)]
 
 
 def per_unit(
