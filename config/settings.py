@@ -157,7 +157,11 @@ CELERY_BEAT_SCHEDULE = {
     "workflow-deadlines": {"task": "oa.workflow.tasks.process_workflow_deadlines", "schedule": 60.0},
     # Exchange deliveries and envelopes left behind by a killed worker are queued again.
     "exchange-sweep": {"task": "exchange.tasks.sweep_stuck", "schedule": 60.0},
+    # Bulk jobs whose worker died are marked failed (interrupted, resumable): tenants/jobs.py.
+    "bulk-job-sweep": {"task": "tenants.tasks.sweep_stale_jobs_task", "schedule": 60.0},
 }
+# A running bulk job whose worker has not reported for this long is taken as dead.
+OA_JOB_STALE_SECONDS = int(os.environ.get("OA_JOB_STALE_SECONDS", "600"))
 # Automatic 催办: remind a task's holder this many hours before its deadline (docs/workflow.md).
 OA_WORKFLOW_DUE_SOON_HOURS = int(os.environ.get("OA_WORKFLOW_DUE_SOON_HOURS", "4"))
 

@@ -93,7 +93,10 @@ def test_the_package_api_refuses_huli_sending_as_siming(people, clerks, media):
     data = forged_submission(agency_name="思明区政府办公室", agency_code="siming")
     response = client.post(
         "/api/exchange/packages/",
-        {"package": SimpleUploadedFile("p.zip", data, content_type="application/zip"), "recipients": [SIMING]},
+        {
+            "package": SimpleUploadedFile("p.zip", data, content_type="application/zip"),
+            "recipients": [SIMING],
+        },
         format="multipart",
     )
     assert response.status_code == 422, response.content
