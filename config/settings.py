@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "oa.core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Files written for work that does not commit are removed (oa/core/files.py).
+    "oa.core.middleware.FilesFollowTransactionMiddleware",
 ]
 
 TEMPLATES = [

@@ -47,3 +47,17 @@ class ContentSecurityPolicyMiddleware:
             }
             response["Content-Security-Policy"] = "; ".join(f"{k} {v}" for k, v in directives.items())
         return response
+
+
+class FilesFollowTransactionMiddleware:
+    """Every request in a files_follow_transaction block (oa/core/files.py): a file a store wrote
+    for work that then rolled back (a refused row, the database gone mid-upload) is removed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from oa.core.files import files_follow_transaction
+
+        with files_follow_transaction():
+            return self.get_response(request)
