@@ -175,6 +175,13 @@ UNIT_ENDPOINTS = [
     ("POST", "/api/exchange/inbox/1/sign/", "documents.receive"),
     ("POST", "/api/exchange/inbox/1/return/", "documents.receive"),
     ("POST", "/api/exchange/packages/", "documents.dispatch"),
+    # One's own notifications: someone else's is 404 (tests/api/notifications).
+    ("GET", "/api/notifications/", MEMBER),
+    ("GET", "/api/notifications/unread-count/", MEMBER),
+    ("POST", "/api/notifications/read-all/", MEMBER),
+    ("GET", "/api/notifications/preferences/", MEMBER),
+    ("PUT", "/api/notifications/preferences/", MEMBER),
+    ("POST", "/api/notifications/1/read/", MEMBER),
 ]
 
 
