@@ -38,6 +38,18 @@ def test_the_console_and_a_unit_portal_work_under_the_policy(live_platform, page
     shot("console-dialog")
     no_violations(page)
 
+    # bpmn-js draws a flow template's diagram (SVG, its own styles) under the policy too.
+    from tests.e2e.conftest import console_api
+
+    templates = console_api(port, "provider", PASSWORD)("GET", "/api/templates/?kind=flow")
+    rows = templates["results"] if isinstance(templates, dict) else templates
+    flow = next(t for t in rows if t["kind"] == "flow")
+    page.goto(f"{console}/console/templates/{flow['id']}")
+    page.locator("[data-testid^=version-preview-]").first.click()
+    expect(page.get_by_test_id("bpmn-viewer").locator("svg").first).to_be_visible(timeout=15_000)
+    shot("console-bpmn")
+    no_violations(page)
+
     unit = f"http://{SIMING}.localhost:{port}"
     sign_in(page, unit, "admin", PASSWORD)
     for path in ("/portal", "/admin/staff", "/admin/roles", "/exchange"):
