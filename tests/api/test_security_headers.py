@@ -71,18 +71,41 @@ def test_hsts_is_sent_over_https_behind_the_proxy_and_not_over_plain_http(settin
     assert "Strict-Transport-Security" not in plain
 
 
-def test_https_deployment_defaults_trust_the_proxy_and_secure_the_cookies(monkeypatch):
-    import importlib
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"OA_PUBLIC_SCHEME": "https"}, "('HTTP_X_FORWARDED_PROTO', 'https') True True"),
+        ({"OA_PUBLIC_SCHEME": "http"}, "None False False"),
+        # compose passes unset variables as empty strings: the default still applies.
+        (
+            {"OA_PUBLIC_SCHEME": "https", "OA_BEHIND_TLS_PROXY": "", "OA_SECURE_COOKIES": ""},
+            "('HTTP_X_FORWARDED_PROTO', 'https') True True",
+        ),
+        (
+            {"OA_PUBLIC_SCHEME": "https", "OA_SECURE_COOKIES": "false"},
+            "('HTTP_X_FORWARDED_PROTO', 'https') False False",
+        ),
+    ],
+)
+def test_an_https_deployment_trusts_the_proxy_and_secures_the_cookies_by_default(env, expected):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
 
-    import config.settings as module
-
-    monkeypatch.setenv("OA_PUBLIC_SCHEME", "https")
-    monkeypatch.delenv("OA_BEHIND_TLS_PROXY", raising=False)
-    monkeypatch.delenv("OA_SECURE_COOKIES", raising=False)
-    try:
-        fresh = importlib.reload(module)
-        assert fresh.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
-        assert fresh.SESSION_COOKIE_SECURE and fresh.CSRF_COOKIE_SECURE
-    finally:
-        monkeypatch.undo()
-        importlib.reload(module)
+    code = (
+        "import config.settings as s; "
+        "print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None), s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("OA_BEHIND_TLS_PROXY", "OA_SECURE_COOKIES")}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        # A database URL is only parsed here, never connected to.
+        env={**clean, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == expected
