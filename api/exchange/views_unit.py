@@ -259,6 +259,7 @@ def _package_for(request, pk: int):
             expected_sha256=delivery.envelope.package_sha256,
             expected_sender=delivery.envelope.sender.code,
         )
+        actions.hub_identity(package, delivery.envelope.sender)
     except FileNotFoundError:
         raise ActionError(ErrorCode.NOT_FOUND, "交换中心找不到这份交换包。", status=404) from None
     except PackageRefused as refused:
