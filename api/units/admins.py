@@ -62,7 +62,8 @@ def _admins_payload() -> dict:
         for staff in admin_roles.admin_staff()
     ]
     rows = AdminRoleRequest.objects.select_related("staff__user__account", "role", "requested_by")[:200]
-    return {"admins": admins, "requests": AdminRoleRequestSerializer(rows, many=True).data}
+    # Serialised here, while the connection is on the unit's schema.
+    return UnitAdminsSerializer({"admins": admins, "requests": list(rows)}).data
 
 
 def _console_event(action: str, request, unit, summary: str, detail: dict) -> None:
@@ -84,7 +85,7 @@ class UnitAdminsView(APIView):
         unit = get_unit(code)
         with schema_context(unit.schema_name):
             payload = _admins_payload()
-        return Response(UnitAdminsSerializer(payload).data)
+        return Response(payload)
 
     @extend_schema(request=AdminChangeInput, responses=UnitAdminsSerializer)
     def post(self, request, code: str):
@@ -99,7 +100,10 @@ class UnitAdminsView(APIView):
                 )
                 if staff is None:
                     raise ActionError(
-                        ErrorCode.NOT_FOUND, f"本单位没有用户“{v['username']}”。", field="username"
+                        ErrorCode.NOT_FOUND,
+                        f"本单位没有用户“{v['username']}”。",
+                        field="username",
+                        status=404,
                     )
                 admin_roles.do_provider_change_admin_role(
                     provider_user=request.user,
@@ -116,7 +120,7 @@ class UnitAdminsView(APIView):
                 f"{unit.name}：{'授予' if v['action'] == 'grant' else '撤销'} {v['username']} 的三员角色 {v['role']}",
                 {"username": staff.user.username, "role": v["role"], "action": v["action"]},
             )
-        return Response(UnitAdminsSerializer(payload).data)
+        return Response(payload)
 
 
 class UnitAdminRequestDecisionView(APIView):
