@@ -4,6 +4,7 @@ import type {
   DepartmentInput,
   DepartmentPatchInput,
   Id,
+  OneTimePassword,
   Paginated,
   Permission,
   Position,
@@ -77,10 +78,9 @@ export function updateStaff(id: Id, input: StaffPatchInput): Promise<Staff> {
   })
 }
 
-export function resetStaffPassword(id: Id, password: string): Promise<void> {
-  return call(() =>
-    api.POST('/api/directory/staff/{id}/reset-password/', { ...byId(id), body: { password } }),
-  )
+/** The server generates a one-time password (shown once); the resetter never chooses it. */
+export function resetStaffPassword(id: Id): Promise<OneTimePassword> {
+  return call(() => api.POST('/api/directory/staff/{id}/reset-password/', byId(id)))
 }
 
 export function unlockStaff(id: Id): Promise<void> {

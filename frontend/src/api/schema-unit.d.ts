@@ -150,6 +150,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/directory/admin-role-requests/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 三员授权申请: the 安全管理员 asks; the provider decides on the console (ADR 0015). */
+        get: operations["directory_admin_role_requests_list"];
+        put?: never;
+        /** @description 三员授权申请: the 安全管理员 asks; the provider decides on the console (ADR 0015). */
+        post: operations["directory_admin_role_requests_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/directory/departments/": {
         parameters: {
             query?: never;
@@ -303,6 +321,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description A generated one-time password (never one the resetter chooses), shown once. */
         post: operations["directory_staff_reset_password_create"];
         delete?: never;
         options?: never;
@@ -1363,6 +1382,54 @@ export interface components {
             /** @default  */
             opinion: string;
         };
+        /**
+         * @description * `grant` - 授予
+         *     * `revoke` - 撤销
+         * @enum {string}
+         */
+        AdminRoleActionEnum: "grant" | "revoke";
+        AdminRoleRequest: {
+            readonly id: number;
+            readonly staff: {
+                id?: number;
+                username?: string;
+                display_name?: string;
+            };
+            readonly role: {
+                code?: string;
+                name?: string;
+            };
+            action: components["schemas"]["AdminRoleActionEnum"];
+            reason?: string;
+            status?: components["schemas"]["StatusEnum"];
+            readonly requested_by: string;
+            /** Format: date-time */
+            readonly requested_at: string;
+            decided_by?: string;
+            /** Format: date-time */
+            decided_at?: string | null;
+            decision_note?: string;
+        };
+        /**
+         * @description * `grant` - grant
+         *     * `revoke` - revoke
+         * @enum {string}
+         */
+        AdminRoleRequestInputActionEnum: "grant" | "revoke";
+        AdminRoleRequestInputRequest: {
+            staff: number;
+            role: components["schemas"]["AdminRoleRequestInputRoleEnum"];
+            action: components["schemas"]["AdminRoleRequestInputActionEnum"];
+            /** @default  */
+            reason: string;
+        };
+        /**
+         * @description * `sysadmin` - sysadmin
+         *     * `secadmin` - secadmin
+         *     * `auditadmin` - auditadmin
+         * @enum {string}
+         */
+        AdminRoleRequestInputRoleEnum: "sysadmin" | "secadmin" | "auditadmin";
         Allowed: {
             actions: components["schemas"]["TaskActionEnum"][];
             outcomes: string[];
@@ -2193,6 +2260,11 @@ export interface components {
         };
         /** @enum {unknown} */
         NullEnum: null;
+        /** @description A generated one-time password, shown once; it must be changed at next login. */
+        OneTimePassword: {
+            username: string;
+            password: string;
+        };
         Options: {
             mappings: components["schemas"]["MappingOption"][];
             fields: components["schemas"]["FieldOption"][];
@@ -2459,9 +2531,6 @@ export interface components {
         PasswordChangeInputRequest: {
             old_password: string;
             new_password: string;
-        };
-        PasswordResetInputRequest: {
-            password: string;
         };
         PatchedDepartmentUpdateInputRequest: {
             name?: string;
@@ -2886,6 +2955,14 @@ export interface components {
             /** @description The start form's layout hints. */
             ui: unknown;
         };
+        /**
+         * @description * `pending` - 待审批
+         *     * `approved` - 已批准
+         *     * `rejected` - 已驳回
+         *     * `withdrawn` - 已撤回
+         * @enum {string}
+         */
+        StatusEnum: "pending" | "approved" | "rejected" | "withdrawn";
         /**
          * @description * `complete` - complete
          *     * `return` - return
@@ -3377,6 +3454,50 @@ export interface operations {
             };
         };
     };
+    directory_admin_role_requests_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminRoleRequest"][];
+                };
+            };
+        };
+    };
+    directory_admin_role_requests_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminRoleRequestInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AdminRoleRequestInputRequest"];
+                "multipart/form-data": components["schemas"]["AdminRoleRequestInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminRoleRequest"];
+                };
+            };
+        };
+    };
     directory_departments_list: {
         parameters: {
             query?: never;
@@ -3777,20 +3898,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PasswordResetInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PasswordResetInputRequest"];
-                "multipart/form-data": components["schemas"]["PasswordResetInputRequest"];
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description No response body */
-            204: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OneTimePassword"];
+                };
             };
         };
     };

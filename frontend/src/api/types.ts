@@ -124,6 +124,7 @@ export type PositionInput = U['PositionInputRequest']
 export type PositionPatchInput = U['PatchedPositionUpdateInputRequest']
 
 export type Staff = U['Staff']
+export type OneTimePassword = U['OneTimePassword']
 export type StaffCreateInput = U['StaffInputRequest']
 export type StaffPatchInput = U['PatchedStaffUpdateInputRequest']
 export type StaffListQuery = NonNullable<UnitOps['directory_staff_list']['parameters']['query']>
