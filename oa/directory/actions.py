@@ -349,14 +349,21 @@ def do_create_staff(*, acting_user, ip=None, **fields) -> Staff:
 
 @transaction.atomic
 def do_update_staff(staff: Staff, *, acting_user, ip=None, **changes) -> Staff:
-    # Placing someone in the org tree is the directory's job; their account is not.
-    if set(changes) - {"department", "position", "phone"}:
-        check_not_another_admin(
-            staff,
-            acting_user,
-            what="修改",
-            field=next(k for k in ("is_active", "roles", "display_name", "email") if k in changes),
-        )
+    # Placing someone in the org tree is the directory's job; their account is not. Only
+    # real changes count, so a form that sends every field back unchanged is fine.
+    current = {
+        "display_name": staff.user.account.display_name,
+        "email": staff.user.email,
+        "is_active": staff.user.is_active,
+        "roles": set(staff.roles.all()),
+    }
+    changed = [
+        key
+        for key in ("is_active", "roles", "display_name", "email")
+        if key in changes and (set(changes[key]) if key == "roles" else changes[key]) != current[key]
+    ]
+    if changed:
+        check_not_another_admin(staff, acting_user, what="修改", field=changed[0])
     if "roles" in changes:
         before = {r for r in staff.roles.all() if r.code in SEPARATED_ADMIN_ROLES}
         after = {r for r in changes["roles"] if r.code in SEPARATED_ADMIN_ROLES}

@@ -173,10 +173,22 @@ def test_the_admin_cannot_deactivate_strip_or_rename_the_other_two(siming_admin,
 
 def test_the_admin_may_still_place_the_other_admins_in_the_org_tree(siming_admin):
     dept = siming_admin.post("/api/directory/departments/", {"name": "保密办"}, format="json").json()["id"]
+    auditor = siming_admin.get(f"/api/directory/staff/{staff_id('auditor')}/").json()
+    # The edit form sends every field back; unchanged account fields are no edit of the account.
     response = siming_admin.patch(
-        f"/api/directory/staff/{staff_id('auditor')}/", {"department": dept, "phone": "0592-1"}, format="json"
+        f"/api/directory/staff/{auditor['id']}/",
+        {
+            "department": dept,
+            "phone": "0592-1",
+            "display_name": auditor["display_name"],
+            "email": auditor["email"],
+            "is_active": True,
+            "roles": [r["id"] for r in auditor["roles"]],
+        },
+        format="json",
     )
-    assert response.status_code == 200
+    assert response.status_code == 200, response.content
+    assert response.json()["department"]["id"] == dept
 
 
 @pytest.mark.parametrize("victim", ["admin", "auditor"])
