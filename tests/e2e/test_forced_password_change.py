@@ -111,3 +111,50 @@ def test_a_reset_password_is_one_time_and_must_be_changed_first(unit, page, brow
     except AssertionError:
         api_refused = True
     assert api_refused
+
+
+def test_the_security_officer_asks_and_the_provider_approves_an_officer_role(unit, page, browser):
+    port = int(unit.rsplit(":", 1)[1])
+    shot = Shots(page, "admin-role-request")
+
+    # 1. The 安全管理员 asks for 王小明 to become 审计管理员; nothing changes yet.
+    sign_in(page, unit, "anquan", SECADMIN_OWN)
+    page.goto(f"{unit}/admin/admin-role-requests")
+    page.get_by_test_id("admin-request-add").click()
+    page.get_by_test_id("admin-request-staff").click()
+    page.get_by_test_id("admin-request-staff-xiaowang").click()
+    page.get_by_test_id("admin-request-role-auditadmin").click()
+    page.get_by_test_id("admin-request-reason").fill("原审计管理员调离")
+    shot("request-form")
+    page.get_by_test_id("admin-request-submit").click()
+    expect(page.get_by_test_id("admin-request-table")).to_contain_text("待审批")
+    shot("request-pending")
+    staff = console_api(port, "xiaowang", FIRST, CODE)
+    staff("POST", "/api/auth/password/", {"old_password": FIRST, "new_password": STAFF_OWN})
+    staff("GET", "/api/audit-events/", ok=(403,))
+
+    # 2. The provider approves it on the console.
+    context = browser.new_context(viewport={"width": 1366, "height": 860}, locale="zh-CN")
+    console = context.new_page()
+    cshot = Shots(console, "admin-role-request-console")
+    sign_in(console, f"http://localhost:{port}", "provider", PASSWORD)
+    console.get_by_test_id("units-search").fill(CODE)
+    console.get_by_test_id("units-search").press("Enter")
+    console.get_by_test_id(f"unit-admins-{CODE}").click()
+    dialog = console.get_by_test_id("unit-admins-dialog")
+    expect(dialog.get_by_test_id("unit-admins-pending")).to_contain_text("王小明")
+    expect(dialog.get_by_test_id("unit-admins-table")).to_contain_text("吴安全")
+    cshot("officers-dialog")
+    dialog.locator("[data-testid^=unit-admins-approve-]").first.click()
+    box = console.locator(".el-message-box")
+    box.locator("input").fill("同意")
+    box.locator(".el-message-box__btns .el-button--primary").click()
+    expect(dialog.get_by_test_id("unit-admins-table")).to_contain_text("王小明")
+    cshot("approved")
+    context.close()
+
+    # 3. Now, and only now, 王小明 reads the audit log; the request shows who approved it.
+    staff("GET", "/api/audit-events/")
+    page.reload()
+    expect(page.get_by_test_id("admin-request-table")).to_contain_text("已批准")
+    shot("request-approved")

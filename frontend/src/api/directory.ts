@@ -1,5 +1,7 @@
 import { api, call, compact, multipart } from './client'
 import type {
+  AdminRoleRequest,
+  AdminRoleRequestInput,
   Department,
   DepartmentInput,
   DepartmentPatchInput,
@@ -137,4 +139,14 @@ export function deleteRole(id: Id): Promise<void> {
 
 export function listPermissions(): Promise<Permission[]> {
   return call(() => api.GET('/api/directory/permissions/'))
+}
+
+// ------------------------------------------------------------ 三员授权申请 (ADR 0015)
+
+export function listAdminRoleRequests(): Promise<AdminRoleRequest[]> {
+  return call(() => api.GET('/api/directory/admin-role-requests/'))
+}
+
+export function requestAdminRole(input: AdminRoleRequestInput): Promise<AdminRoleRequest> {
+  return call(() => api.POST('/api/directory/admin-role-requests/', { body: input }), { silent: true })
 }
