@@ -300,3 +300,18 @@ def test_account_security_state_lives_in_the_units_schema(db):
         assert Account.objects.filter(user__username="director").exists()
     with schema_context("huli"):
         assert not Account.objects.filter(user__username="director").exists()
+
+
+def test_the_hourly_purge_forgets_old_login_failures_but_keeps_locks(siming, settings):
+    from oa.core.models import LoginThrottle
+    from oa.core.tasks import purge_expired_sessions
+
+    settings.OA_LOCKOUT_THRESHOLD = 2
+    for _ in range(2):
+        login_from(siming, "203.0.113.1", "director", "Wrong@12345")  # locks this pair
+    login_from(siming, "203.0.113.2", "director", "Wrong@12345")
+    with schema_context(SIMING):
+        LoginThrottle.objects.update(last_failure_at=timezone.now() - timedelta(days=2))
+    purge_expired_sessions()
+    with schema_context(SIMING):
+        assert list(LoginThrottle.objects.values_list("ip", flat=True)) == ["203.0.113.1"]
