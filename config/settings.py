@@ -204,6 +204,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 OA_LOCKOUT_THRESHOLD = int(os.environ.get("OA_LOCKOUT_THRESHOLD", "5"))
 OA_LOCKOUT_MINUTES = int(os.environ.get("OA_LOCKOUT_MINUTES", "15"))
+OA_LOGIN_BACKOFF_AFTER = int(os.environ.get("OA_LOGIN_BACKOFF_AFTER", "20"))
+OA_LOGIN_BACKOFF_MAX_SECONDS = int(os.environ.get("OA_LOGIN_BACKOFF_MAX_SECONDS", "60"))
 # Idle timeout: the session expires after this many seconds without a request.
 OA_IDLE_TIMEOUT_SECONDS = int(os.environ.get("OA_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
 # Absolute timeout: a session ends this long after login, however active.

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.auth.serializers import IdName
-from oa.directory.models import Department, Position, Role, Staff
+from oa.directory.models import AdminRoleRequest, Department, Position, Role, Staff
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -130,8 +131,63 @@ class StaffUpdateInput(serializers.Serializer):
     roles = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all(), many=True, required=False)
 
 
-class PasswordResetInput(serializers.Serializer):
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+class OneTimePasswordSerializer(serializers.Serializer):
+    """A generated one-time password, shown once; it must be changed at next login."""
+
+    username = serializers.CharField()
+    password = serializers.CharField()
+
+
+class AdminRoleRequestSerializer(serializers.ModelSerializer):
+    staff = serializers.SerializerMethodField()
+    role = serializers.SerializerMethodField()
+    requested_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AdminRoleRequest
+        fields = [
+            "id",
+            "staff",
+            "role",
+            "action",
+            "reason",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "username": {"type": "string"},
+                "display_name": {"type": "string"},
+            },
+        }
+    )
+    def get_staff(self, obj) -> dict:
+        user = obj.staff.user
+        return {"id": obj.staff_id, "username": user.username, "display_name": user.account.display_name}
+
+    @extend_schema_field(
+        {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}
+    )
+    def get_role(self, obj) -> dict:
+        return {"code": obj.role.code, "name": obj.role.name}
+
+    def get_requested_by(self, obj) -> str:
+        return obj.requested_by.username if obj.requested_by else ""
+
+
+class AdminRoleRequestInput(serializers.Serializer):
+    staff = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all())
+    role = serializers.ChoiceField(choices=["sysadmin", "secadmin", "auditadmin"])
+    action = serializers.ChoiceField(choices=AdminRoleRequest.Action.values)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class ImportInput(serializers.Serializer):

@@ -18,5 +18,8 @@ urlpatterns = [
         views.StaffResetPasswordView.as_view(),
         name="staff-reset-password",
     ),
+    path(
+        "directory/admin-role-requests/", views.AdminRoleRequestListView.as_view(), name="admin-role-requests"
+    ),
     path("directory/staff/<int:pk>/unlock/", views.StaffUnlockView.as_view(), name="staff-unlock"),
 ]

@@ -14,8 +14,9 @@ from api.permissions import IsUnitMember, client_ip, unit_permission
 from oa.core.actions import do_unlock_account
 from oa.core.errors import ActionError, ErrorCode
 from oa.directory import actions
+from oa.directory.admin_roles import do_request_admin_role
 from oa.directory.importing import do_import_staff
-from oa.directory.models import Department, Position, Role, Staff
+from oa.directory.models import AdminRoleRequest, Department, Position, Role, Staff
 from oa.directory.permissions import PERMISSIONS
 from oa.directory.queries import list_staff, roles_with_counts
 
@@ -226,19 +227,17 @@ class StaffDetailView(APIView):
 
 
 class StaffResetPasswordView(APIView):
+    """A generated one-time password (never one the resetter chooses), shown once."""
+
     permission_classes = [CanManageSecurity]
 
-    @extend_schema(request=s.PasswordResetInput, responses={204: None})
+    @extend_schema(request=None, responses=s.OneTimePasswordSerializer)
     def post(self, request, pk: int):
-        data = s.PasswordResetInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        actions.do_reset_staff_password(
-            get_staff(pk),
-            acting_user=request.user,
-            password=data.validated_data["password"],
-            ip=client_ip(request),
+        staff = get_staff(pk)
+        password = actions.do_reset_staff_password(staff, acting_user=request.user, ip=client_ip(request))
+        return Response(
+            s.OneTimePasswordSerializer({"username": staff.user.username, "password": password}).data
         )
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class StaffUnlockView(APIView):
@@ -268,3 +267,28 @@ class StaffImportView(APIView):
             ip=client_ip(request),
         )
         return Response(s.ImportResultSerializer(asdict(result)).data)
+
+
+class AdminRoleRequestListView(APIView):
+    """三员授权申请: the 安全管理员 asks; the provider decides on the console (ADR 0015)."""
+
+    permission_classes = [CanManageSecurity]
+
+    @extend_schema(responses=s.AdminRoleRequestSerializer(many=True))
+    def get(self, request):
+        rows = AdminRoleRequest.objects.select_related("staff__user__account", "role", "requested_by")
+        return Response(s.AdminRoleRequestSerializer(rows[:200], many=True).data)
+
+    @extend_schema(request=s.AdminRoleRequestInput, responses={201: s.AdminRoleRequestSerializer})
+    def post(self, request):
+        data = s.AdminRoleRequestInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = do_request_admin_role(
+            acting_user=request.user,
+            staff=data.validated_data["staff"],
+            role_code=data.validated_data["role"],
+            action=data.validated_data["action"],
+            reason=data.validated_data["reason"],
+            ip=client_ip(request),
+        )
+        return Response(s.AdminRoleRequestSerializer(row).data, status=status.HTTP_201_CREATED)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from api.units import views
+from api.units import admins, views
 
 urlpatterns = [
     path("units/", views.UnitListView.as_view(), name="units"),
@@ -8,6 +8,22 @@ urlpatterns = [
     path("units/<slug:code>/", views.UnitDetailView.as_view(), name="unit-detail"),
     path("units/<slug:code>/suspend/", views.UnitSuspendView.as_view(), name="unit-suspend"),
     path("units/<slug:code>/resume/", views.UnitResumeView.as_view(), name="unit-resume"),
+    path("units/<slug:code>/admins/", admins.UnitAdminsView.as_view(), name="unit-admins"),
+    path(
+        "units/<slug:code>/admins/requests/<int:pk>/approve/",
+        admins.UnitAdminRequestDecisionView.as_view(),
+        name="unit-admin-request-approve",
+    ),
+    path(
+        "units/<slug:code>/admins/requests/<int:pk>/reject/",
+        admins.UnitAdminRequestRejectView.as_view(),
+        name="unit-admin-request-reject",
+    ),
+    path(
+        "units/<slug:code>/admins/<int:pk>/reset-password/",
+        admins.UnitAdminResetPasswordView.as_view(),
+        name="unit-admin-reset-password",
+    ),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job-detail"),
     path("jobs/<int:pk>/resume/", views.JobResumeView.as_view(), name="job-resume"),
     path("modules/", views.ModuleCatalogueView.as_view(), name="modules"),

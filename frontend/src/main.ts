@@ -42,8 +42,9 @@ async function bootstrap() {
       }
     },
     onPasswordChangeRequired() {
-      // The server insists: bring back the change-password dialog the app shows at login.
+      // The server insists: back to the forced change-password page.
       session.requirePasswordChange()
+      void router.replace({ name: 'password' })
     },
     notify(message) {
       ElMessage({ type: 'error', message, grouping: true, showClose: true })

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, get_hasher, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,8 @@ from django.utils import timezone
 
 from oa.core.audit import record_event
 from oa.core.errors import ActionError, ErrorCode
-from oa.core.models import Account, ApiToken, PasswordHistory
+from oa.core.models import Account, ApiToken, LoginThrottle, PasswordHistory
+from oa.core.security import generate_password
 
 User = get_user_model()
 USERNAME_MAX = 150
@@ -74,42 +76,104 @@ def get_account(user) -> Account:
     return account
 
 
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _check_against_dummy(password: str) -> None:
+    """Spend the time a real password check takes, so an unknown username answers no faster
+    than a wrong password (no username discovery by timing). One dummy per hasher in use."""
+    algorithm = get_hasher().algorithm
+    if algorithm not in _DUMMY_HASHES:
+        _DUMMY_HASHES[algorithm] = make_password(secrets.token_urlsafe(16))
+    check_password(password, _DUMMY_HASHES[algorithm])
+
+
+def _throttle_rows(username_key: str, ip: str | None) -> tuple[LoginThrottle, LoginThrottle]:
+    """(this username from this IP, this username from every IP), locked for this attempt."""
+    rows = []
+    for ip_key in (ip or "unknown", ""):
+        LoginThrottle.objects.get_or_create(username=username_key, ip=ip_key)
+        rows.append(LoginThrottle.objects.select_for_update().get(username=username_key, ip=ip_key))
+    return rows[0], rows[1]
+
+
+def backoff_seconds(failures: int) -> int:
+    """Per-username delay once failures from every IP pass OA_LOGIN_BACKOFF_AFTER: doubling, capped."""
+    over = failures - settings.OA_LOGIN_BACKOFF_AFTER
+    if over < 0:
+        return 0
+    return min(settings.OA_LOGIN_BACKOFF_MAX_SECONDS, 2 ** min(over, 16))
+
+
 def authenticate_credentials(username: str, password: str, *, ip: str | None = None) -> User:
-    """Check a login. Failures count towards lockout and are audited even though we refuse."""
+    """Check a login. Failures are throttled per (username, IP) and audited even though we refuse;
+    an unknown username is treated exactly like a wrong password (same answer, same time, audited).
+    """
     if not username or not password:
         raise ActionError(
             ErrorCode.REQUIRED, "请输入用户名和密码。", field="username" if not username else "password"
         )
-    user = User.objects.filter(username__iexact=username.strip()).first()
+    typed = username.strip()
+    key = typed.lower()[:150]
     now = timezone.now()
-    if user is None:
-        # Same answer as a wrong password: do not reveal which accounts exist.
-        raise ActionError(ErrorCode.INVALID_CREDENTIALS, "用户名或密码错误。", status=400)
     with transaction.atomic():
-        account = Account.objects.select_for_update().filter(user=user).first() or get_account(user)
-        if account.locked_until and account.locked_until > now:
-            minutes = max(1, int((account.locked_until - now).total_seconds() // 60) + 1)
+        pair, everywhere = _throttle_rows(key, ip)
+        user = User.objects.filter(username__iexact=typed).first()
+        target = {"target": user} if user else {"target_type": "auth.user", "target_id": ""}
+        wait = 0
+        if everywhere.failures and everywhere.last_failure_at:
+            wait = backoff_seconds(everywhere.failures) - int(
+                (now - everywhere.last_failure_at).total_seconds()
+            )
+        if pair.locked_until and pair.locked_until > now:
+            minutes = max(1, int((pair.locked_until - now).total_seconds() // 60) + 1)
             record_event(
                 "auth.login_refused_locked",
                 acting_user=None,
-                target=user,
-                summary=f"已锁定账户尝试登录：{user.username}",
+                summary=f"已锁定账户尝试登录：{key}",
+                detail={"username": key},
                 ip=ip,
+                **target,
             )
             error = ActionError(
                 ErrorCode.ACCOUNT_LOCKED,
                 f"登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试。",
                 status=423,
             )
-        elif not user.check_password(password):
-            account.failed_logins += 1
-            summary = f"登录失败：{user.username}（第 {account.failed_logins} 次）"
-            if account.failed_logins >= settings.OA_LOCKOUT_THRESHOLD:
-                account.locked_until = now + timedelta(minutes=settings.OA_LOCKOUT_MINUTES)
-                account.failed_logins = 0
-                summary = f"连续登录失败，账户锁定 {settings.OA_LOCKOUT_MINUTES} 分钟：{user.username}"
-            account.save(update_fields=["failed_logins", "locked_until"])
-            record_event("auth.login_failed", acting_user=None, target=user, summary=summary, ip=ip)
+        elif wait > 0:
+            record_event(
+                "auth.login_throttled",
+                acting_user=None,
+                summary=f"登录尝试过于频繁，暂缓 {wait} 秒：{key}",
+                detail={"username": key, "failures": everywhere.failures},
+                ip=ip,
+                **target,
+            )
+            error = ActionError(ErrorCode.THROTTLED, f"登录尝试过于频繁，请 {wait} 秒后再试。", status=429)
+        elif user is None or not user.check_password(password):
+            if user is None:
+                _check_against_dummy(password)
+            pair.failures += 1
+            everywhere.failures += 1
+            pair.last_failure_at = everywhere.last_failure_at = now
+            summary = f"登录失败：{key}（第 {pair.failures} 次）"
+            if pair.failures >= settings.OA_LOCKOUT_THRESHOLD:
+                pair.locked_until = now + timedelta(minutes=settings.OA_LOCKOUT_MINUTES)
+                pair.failures = 0
+                summary = f"连续登录失败，账户在该地址锁定 {settings.OA_LOCKOUT_MINUTES} 分钟：{key}"
+                if user is not None:
+                    # Shown on the staff list ("locked from at least one address").
+                    Account.objects.filter(user=user).update(locked_until=pair.locked_until)
+            pair.save()
+            everywhere.save()
+            record_event(
+                "auth.login_failed",
+                acting_user=None,
+                summary=summary,
+                detail={"username": key, "known": user is not None},
+                ip=ip,
+                **target,
+            )
             error = ActionError(ErrorCode.INVALID_CREDENTIALS, "用户名或密码错误。", status=400)
         elif not user.is_active:
             record_event(
@@ -121,9 +185,13 @@ def authenticate_credentials(username: str, password: str, *, ip: str | None = N
             )
             error = ActionError(ErrorCode.ACCOUNT_DISABLED, "账户已停用，请联系管理员。", status=403)
         else:
-            account.failed_logins = 0
-            account.locked_until = None
-            account.save(update_fields=["failed_logins", "locked_until"])
+            LoginThrottle.objects.filter(pk__in=[pair.pk, everywhere.pk]).delete()
+            account = get_account(user)
+            if account.failed_logins or account.locked_until:
+                still_locked = LoginThrottle.objects.filter(username=key, locked_until__gt=now).exists()
+                account.failed_logins = 0
+                account.locked_until = account.locked_until if still_locked else None
+                account.save(update_fields=["failed_logins", "locked_until"])
             user.last_login = now
             user.save(update_fields=["last_login"])
             record_event("auth.login", acting_user=user, target=user, summary=f"登录：{user.username}", ip=ip)
@@ -137,11 +205,17 @@ def do_logout(user, *, ip: str | None = None) -> None:
     record_event("auth.logout", acting_user=user, target=user, summary=f"退出登录：{user.username}", ip=ip)
 
 
-def _store_new_password(user, new_password: str) -> None:
+def _store_new_password(user, new_password: str) -> int:
+    """Set the password and revoke the user's API tokens; returns how many were revoked.
+
+    Other sessions end by themselves: Django checks each session's password hash.
+    """
     if user.password:
         PasswordHistory.objects.create(user=user, password=user.password)
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    revoked, _ = ApiToken.objects.filter(user=user).delete()
+    return revoked
 
 
 @transaction.atomic
@@ -149,34 +223,44 @@ def do_change_password(user, *, old_password: str, new_password: str, ip: str | 
     if not user.check_password(old_password or ""):
         raise ActionError(ErrorCode.WRONG_PASSWORD, "原密码不正确。", field="old_password")
     check_password_policy(new_password, user=user, field="new_password")
-    _store_new_password(user, new_password)
+    revoked = _store_new_password(user, new_password)
     account = get_account(user)
     account.must_change_password = False
     account.password_changed_at = timezone.now()
     account.save(update_fields=["must_change_password", "password_changed_at"])
     record_event(
-        "auth.password_changed", acting_user=user, target=user, summary=f"修改密码：{user.username}", ip=ip
+        "auth.password_changed",
+        acting_user=user,
+        target=user,
+        summary=f"修改密码：{user.username}",
+        detail={"tokens_revoked": revoked},
+        ip=ip,
     )
 
 
 @transaction.atomic
-def do_reset_password(user, *, acting_user, new_password: str, ip: str | None = None) -> None:
-    """An administrator sets a password; the user must change it at next login."""
+def do_reset_password(user, *, acting_user, ip: str | None = None) -> str:
+    """Give the user a generated one-time password (never one the resetter chooses), returned
+    to be shown once; the user must change it at next login. Tokens and sessions are revoked."""
+    new_password = generate_password()
     check_password_policy(new_password, user=user, field="password")
-    _store_new_password(user, new_password)
+    revoked = _store_new_password(user, new_password)
     account = get_account(user)
     account.must_change_password = True
     account.password_changed_at = timezone.now()
     account.failed_logins = 0
     account.locked_until = None
     account.save()
+    LoginThrottle.objects.filter(username=user.username.lower()).delete()
     record_event(
         "auth.password_reset",
         acting_user=acting_user,
         target=user,
-        summary=f"重置密码：{user.username}",
+        summary=f"重置密码（一次性密码）：{user.username}",
+        detail={"tokens_revoked": revoked},
         ip=ip,
     )
+    return new_password
 
 
 @transaction.atomic
@@ -185,6 +269,7 @@ def do_unlock_account(user, *, acting_user, ip: str | None = None) -> None:
     account.failed_logins = 0
     account.locked_until = None
     account.save(update_fields=["failed_logins", "locked_until"])
+    LoginThrottle.objects.filter(username=user.username.lower()).delete()
     record_event(
         "auth.unlocked", acting_user=acting_user, target=user, summary=f"解锁账户：{user.username}", ip=ip
     )

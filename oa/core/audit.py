@@ -33,6 +33,7 @@ def record_event(
     target_id: str | int = "",
     detail: dict | None = None,
     ip: str | None = None,
+    actor_name: str | None = None,
 ) -> AuditEvent:
     """Write one audit row. Must be called inside the action's transaction."""
     assert connection.in_atomic_block, "audit events are written inside the action's transaction"
@@ -42,7 +43,8 @@ def record_event(
     user = acting_user if getattr(acting_user, "is_authenticated", False) else None
     event = AuditEvent.objects.create(
         actor=user,
-        actor_name=actor_label(acting_user),
+        # actor_name: for an actor from another schema (the provider deciding in a unit).
+        actor_name=actor_name or actor_label(acting_user),
         action=action,
         target_type=target_type,
         target_id=str(target_id),

@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     IMPORT_INVALID = "import_invalid"
     FILE_INVALID = "file_invalid"
     ROLE_CONFLICT = "role_conflict"
+    SEPARATION_OF_DUTIES = "separation_of_duties"
     STATE = "invalid_state"
     TEMPLATE_INVALID = "template_invalid"
     MERGE_CONFLICT = "merge_conflict"

@@ -76,3 +76,25 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins per (username, client IP), and per username from every IP (ip = "").
+
+    A stranger's failures lock only their own (username, IP) pair, so nobody can lock the
+    administrator out from elsewhere; the per-username row only slows guessing spread over
+    many addresses (a backoff capped at OA_LOGIN_BACKOFF_MAX_SECONDS). Keyed by the typed
+    username, so an unknown name is throttled exactly like a real one.
+    """
+
+    username = models.CharField(max_length=150)
+    ip = models.CharField(max_length=45, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "ip"], name="login_throttle_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.ip or '*'}: {self.failures}"

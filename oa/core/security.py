@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import string
 
 from django.contrib.auth import password_validation
@@ -67,3 +68,12 @@ class PasswordHistoryValidator:
 
     def get_help_text(self) -> str:
         return f"不能与最近 {self.remember} 次使用过的密码相同。"
+
+
+def generate_password(length: int = 14) -> str:
+    """A random password that satisfies the policy (shown once, changed at first login)."""
+    classes = [string.ascii_lowercase, string.ascii_uppercase, string.digits, "#@%+=-"]
+    chars = [secrets.choice(c) for c in classes]
+    chars += [secrets.choice("".join(classes)) for _ in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import re
-import secrets
-import string
 
 from django.db import transaction
 
 from oa.core.actions import create_user_account, do_reset_password
 from oa.core.audit import record_event
 from oa.core.errors import ActionError, ErrorCode
+from oa.core.security import generate_password
 from oa.directory.models import Department, Position, Role, Staff
-from oa.directory.permissions import BUILTIN_ROLES, PERMISSION_CODES, SEPARATED_ADMIN_ROLES
+from oa.directory.permissions import (
+    BUILTIN_ROLES,
+    PERMISSION_CODES,
+    RESERVED_PERMISSIONS,
+    SEPARATED_ADMIN_ROLES,
+)
 
-
-def generate_password(length: int = 14) -> str:
-    """A random password that satisfies the policy (shown once, changed at first login)."""
-    classes = [string.ascii_lowercase, string.ascii_uppercase, string.digits, "#@%+=-"]
-    chars = [secrets.choice(c) for c in classes]
-    chars += [secrets.choice("".join(classes)) for _ in range(length - len(chars))]
-    secrets.SystemRandom().shuffle(chars)
-    return "".join(chars)
+__all__ = ["generate_password"]  # re-exported: provisioning and the staff import use it from here
 
 
 def _clean_name(value: str, *, field: str = "name", max_length: int = 64, label: str = "名称") -> str:
@@ -177,6 +174,13 @@ def _clean_permissions(permissions) -> list[str]:
     unknown = sorted(set(permissions) - PERMISSION_CODES)
     if unknown:
         raise ActionError(ErrorCode.INVALID, f"未知的权限代码：{', '.join(unknown)}。", field="permissions")
+    reserved = sorted(set(permissions) & RESERVED_PERMISSIONS)
+    if reserved:
+        raise ActionError(
+            ErrorCode.SEPARATION_OF_DUTIES,
+            f"三员权限只能通过内置的系统管理员、安全管理员、审计管理员角色持有，不能授予其他角色：{', '.join(reserved)}。",
+            field="permissions",
+        )
     return sorted(set(permissions))
 
 
@@ -215,7 +219,9 @@ def do_create_role(*, acting_user, code: str, name: str, permissions: list[str],
 @transaction.atomic
 def do_update_role(role: Role, *, acting_user, ip=None, **changes) -> Role:
     if role.builtin and "permissions" in changes and role.code in SEPARATED_ADMIN_ROLES:
-        raise ActionError(ErrorCode.INVALID, "三员角色的权限由平台固定，不能修改。", field="permissions")
+        raise ActionError(
+            ErrorCode.SEPARATION_OF_DUTIES, "三员角色的权限由平台固定，不能修改。", field="permissions"
+        )
     if "name" in changes:
         name = _clean_name(changes["name"], label="角色名称")
         if Role.objects.filter(name=name).exclude(pk=role.pk).exists():
@@ -260,6 +266,39 @@ def check_role_separation(roles: list[Role]) -> None:
         )
 
 
+def admin_roles_of(staff: Staff) -> set[str]:
+    return {code for code in staff.roles.values_list("code", flat=True) if code in SEPARATED_ADMIN_ROLES}
+
+
+def check_no_admin_roles(roles: list[Role], *, field: str = "roles") -> None:
+    """The admin roles are never granted or revoked through the directory (ADR 0015)."""
+    admin = [r for r in roles if r.code in SEPARATED_ADMIN_ROLES]
+    if admin:
+        raise ActionError(
+            ErrorCode.SEPARATION_OF_DUTIES,
+            f"三员角色（{'、'.join(r.name for r in admin)}）只能由安全管理员申请、平台审批后授予或撤销。",
+            field=field,
+        )
+
+
+def check_not_another_admin(staff: Staff, acting_user, *, what: str, field: str = "id") -> None:
+    """Nobody edits, deactivates or resets one of the other two admins (三员互不管理)."""
+    theirs = admin_roles_of(staff)
+    if not theirs or staff.user_id == getattr(acting_user, "pk", None):
+        return
+    mine: set[str] = set()
+    actor_staff = Staff.objects.filter(user_id=getattr(acting_user, "pk", None)).first()
+    if actor_staff is not None:
+        mine = admin_roles_of(actor_staff)
+    if theirs - mine:
+        raise ActionError(
+            ErrorCode.SEPARATION_OF_DUTIES,
+            f"三员之间互不管理：不能{what}“{staff.user.username}”，请由平台运营方处理。",
+            field=field,
+            status=403,
+        )
+
+
 # --- staff ---------------------------------------------------------------------------------
 
 
@@ -295,6 +334,7 @@ def create_staff(
 
 @transaction.atomic
 def do_create_staff(*, acting_user, ip=None, **fields) -> Staff:
+    check_no_admin_roles(list(fields.get("roles") or []))
     staff = create_staff(**fields)
     record_event(
         "directory.staff_created",
@@ -309,6 +349,25 @@ def do_create_staff(*, acting_user, ip=None, **fields) -> Staff:
 
 @transaction.atomic
 def do_update_staff(staff: Staff, *, acting_user, ip=None, **changes) -> Staff:
+    # Placing someone in the org tree is the directory's job; their account is not. Only
+    # real changes count, so a form that sends every field back unchanged is fine.
+    current = {
+        "display_name": staff.user.account.display_name,
+        "email": staff.user.email,
+        "is_active": staff.user.is_active,
+        "roles": set(staff.roles.all()),
+    }
+    changed = [
+        key
+        for key in ("is_active", "roles", "display_name", "email")
+        if key in changes and (set(changes[key]) if key == "roles" else changes[key]) != current[key]
+    ]
+    if changed:
+        check_not_another_admin(staff, acting_user, what="修改", field=changed[0])
+    if "roles" in changes:
+        before = {r for r in staff.roles.all() if r.code in SEPARATED_ADMIN_ROLES}
+        after = {r for r in changes["roles"] if r.code in SEPARATED_ADMIN_ROLES}
+        check_no_admin_roles(sorted(before ^ after, key=lambda r: r.pk))
     user = staff.user
     account = user.account
     if "display_name" in changes:
@@ -345,8 +404,12 @@ def do_update_staff(staff: Staff, *, acting_user, ip=None, **changes) -> Staff:
     return staff
 
 
-def do_reset_staff_password(staff: Staff, *, acting_user, password: str, ip=None) -> None:
-    do_reset_password(staff.user, acting_user=acting_user, new_password=password, ip=ip)
+def do_reset_staff_password(staff: Staff, *, acting_user, ip=None) -> str:
+    """A generated one-time password for the staff member (shown once to the resetter)."""
+    check_not_another_admin(staff, acting_user, what="重置密码")
+    if staff.user_id == getattr(acting_user, "pk", None):
+        raise ActionError(ErrorCode.INVALID, "不能重置自己的密码，请在个人设置中修改。", field="id")
+    return do_reset_password(staff.user, acting_user=acting_user, ip=ip)
 
 
 def resolve_roles(role_ids) -> list[Role]:

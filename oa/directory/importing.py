@@ -14,7 +14,7 @@ from django.db import transaction
 from oa.core.actions import check_password_policy
 from oa.core.audit import record_event
 from oa.core.errors import ActionError, ErrorCode
-from oa.directory.actions import check_role_separation, create_staff, generate_password
+from oa.directory.actions import check_no_admin_roles, check_role_separation, create_staff, generate_password
 from oa.directory.models import Department, Position, Role
 from oa.directory.queries import department_path
 
@@ -169,6 +169,7 @@ def do_import_staff(
             if position is None:
                 err("position", f"职务“{row['position']}”不存在。")
         row_roles = []
+        may_grant = can_grant_roles
         if row.get("roles") and not can_grant_roles:
             err("roles", "没有授予角色的权限（需要“管理角色与授权”）。")
         for token in [
@@ -183,6 +184,8 @@ def do_import_staff(
                 row_roles.append(role)
         try:
             check_role_separation(row_roles)
+            if may_grant:  # otherwise the row is already refused for its roles
+                check_no_admin_roles(row_roles)
         except ActionError as exc:
             err("roles", exc.detail)
         password = row.get("password", "")

@@ -74,3 +74,48 @@ class Staff(models.Model):
 
     def __str__(self) -> str:
         return self.user.username
+
+
+class AdminRoleRequest(models.Model):
+    """A request to grant or revoke one of the three admin roles (三员授权申请).
+
+    Filed by the unit's 安全管理员, decided by the provider on the console (two-person rule,
+    ADR 0015): nobody in the unit can give themselves or anyone else an admin role.
+    """
+
+    class Action(models.TextChoices):
+        GRANT = "grant", "授予"
+        REVOKE = "revoke", "撤销"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "已驳回"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="admin_role_requests")
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=8, choices=Action.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    # The provider staff member who decided (a public-schema account: kept as text).
+    decided_by = models.CharField(max_length=150, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "role"],
+                condition=models.Q(status="pending"),
+                name="admin_role_request_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.role_id} for {self.staff_id} ({self.status})"

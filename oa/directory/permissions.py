@@ -51,6 +51,10 @@ AUDITADMIN = "auditadmin"
 STAFF = "staff"
 SEPARATED_ADMIN_ROLES = frozenset({SYSADMIN, SECADMIN, AUDITADMIN})
 
+# The three duties' own powers (三员职责): held only through their built-in roles, never by a
+# role a unit creates or edits, so the separation holds by construction (issue 19).
+RESERVED_PERMISSIONS = frozenset({"roles.manage", "security.manage", "audit.view"})
+
 BUILTIN_ROLES: tuple[tuple[str, str, list[str]], ...] = (
     (SYSADMIN, "系统管理员", ["directory.manage", "roles.manage", "templates.manage"]),
     (SECADMIN, "安全管理员", ["security.manage"]),

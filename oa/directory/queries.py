@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet
 
 from oa.directory.models import Department, Role, Staff
+from oa.directory.permissions import RESERVED_PERMISSIONS, SEPARATED_ADMIN_ROLES
 
 
 def staff_for(user) -> Staff | None:
@@ -16,8 +17,15 @@ def permissions_of(user) -> set[str]:
     if user is None or not user.is_authenticated or not user.is_active:
         return set()
     codes: set[str] = set()
-    for perms in Role.objects.filter(members__user=user).values_list("permissions", flat=True):
-        codes.update(perms)
+    for role_code, builtin, perms in Role.objects.filter(members__user=user).values_list(
+        "code", "builtin", "permissions"
+    ):
+        if builtin and role_code in SEPARATED_ADMIN_ROLES:
+            codes.update(perms)
+        else:
+            # The three duties' powers count only through their built-in roles, whatever a
+            # role row may hold (defence in depth behind the actions' refusal; issue 19).
+            codes.update(p for p in perms if p not in RESERVED_PERMISSIONS)
     return codes
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from oa.core.audit import record_event
 from oa.core.errors import ActionError, ErrorCode
 from oa.directory.models import Role
+from oa.directory.permissions import RESERVED_PERMISSIONS
 from oa.templates.flows import check_flow_targets, deploy_flow_template
 from oa.templates.models import UnitTemplate
 from oa.templates.upgrades import plan_upgrade
@@ -56,9 +57,9 @@ def _roles_from(versions: list[TemplateVersion]) -> list[Role]:
             if role["code"] in existing or role["name"] in existing:
                 continue
             existing |= {role["code"], role["name"]}
-            roles.append(
-                Role(code=role["code"], name=role["name"], permissions=sorted(set(role["permissions"])))
-            )
+            # A role set never brings the three duties' powers (they stay with the built-in roles).
+            permissions = sorted(set(role["permissions"]) - RESERVED_PERMISSIONS)
+            roles.append(Role(code=role["code"], name=role["name"], permissions=permissions))
     return roles
 
 

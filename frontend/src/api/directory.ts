@@ -1,9 +1,12 @@
 import { api, call, compact, multipart } from './client'
 import type {
+  AdminRoleRequest,
+  AdminRoleRequestInput,
   Department,
   DepartmentInput,
   DepartmentPatchInput,
   Id,
+  OneTimePassword,
   Paginated,
   Permission,
   Position,
@@ -77,10 +80,9 @@ export function updateStaff(id: Id, input: StaffPatchInput): Promise<Staff> {
   })
 }
 
-export function resetStaffPassword(id: Id, password: string): Promise<void> {
-  return call(() =>
-    api.POST('/api/directory/staff/{id}/reset-password/', { ...byId(id), body: { password } }),
-  )
+/** The server generates a one-time password (shown once); the resetter never chooses it. */
+export function resetStaffPassword(id: Id): Promise<OneTimePassword> {
+  return call(() => api.POST('/api/directory/staff/{id}/reset-password/', byId(id)))
 }
 
 export function unlockStaff(id: Id): Promise<void> {
@@ -137,4 +139,14 @@ export function deleteRole(id: Id): Promise<void> {
 
 export function listPermissions(): Promise<Permission[]> {
   return call(() => api.GET('/api/directory/permissions/'))
+}
+
+// ------------------------------------------------------------ 三员授权申请 (ADR 0015)
+
+export function listAdminRoleRequests(): Promise<AdminRoleRequest[]> {
+  return call(() => api.GET('/api/directory/admin-role-requests/'))
+}
+
+export function requestAdminRole(input: AdminRoleRequestInput): Promise<AdminRoleRequest> {
+  return call(() => api.POST('/api/directory/admin-role-requests/', { body: input }), { silent: true })
 }

@@ -150,6 +150,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/directory/admin-role-requests/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 三员授权申请: the 安全管理员 asks; the provider decides on the console (ADR 0015). */
+        get: operations["directory_admin_role_requests_list"];
+        put?: never;
+        /** @description 三员授权申请: the 安全管理员 asks; the provider decides on the console (ADR 0015). */
+        post: operations["directory_admin_role_requests_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/directory/departments/": {
         parameters: {
             query?: never;
@@ -303,6 +321,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description A generated one-time password (never one the resetter chooses), shown once. */
         post: operations["directory_staff_reset_password_create"];
         delete?: never;
         options?: never;
@@ -1464,6 +1483,54 @@ export interface components {
             /** @default  */
             opinion: string;
         };
+        /**
+         * @description * `grant` - 授予
+         *     * `revoke` - 撤销
+         * @enum {string}
+         */
+        AdminRoleActionEnum: "grant" | "revoke";
+        AdminRoleRequest: {
+            readonly id: number;
+            readonly staff: {
+                id?: number;
+                username?: string;
+                display_name?: string;
+            };
+            readonly role: {
+                code?: string;
+                name?: string;
+            };
+            action: components["schemas"]["AdminRoleActionEnum"];
+            reason?: string;
+            status?: components["schemas"]["StatusEnum"];
+            readonly requested_by: string;
+            /** Format: date-time */
+            readonly requested_at: string;
+            decided_by?: string;
+            /** Format: date-time */
+            decided_at?: string | null;
+            decision_note?: string;
+        };
+        /**
+         * @description * `grant` - grant
+         *     * `revoke` - revoke
+         * @enum {string}
+         */
+        AdminRoleRequestInputActionEnum: "grant" | "revoke";
+        AdminRoleRequestInputRequest: {
+            staff: number;
+            role: components["schemas"]["AdminRoleRequestInputRoleEnum"];
+            action: components["schemas"]["AdminRoleRequestInputActionEnum"];
+            /** @default  */
+            reason: string;
+        };
+        /**
+         * @description * `sysadmin` - sysadmin
+         *     * `secadmin` - secadmin
+         *     * `auditadmin` - auditadmin
+         * @enum {string}
+         */
+        AdminRoleRequestInputRoleEnum: "sysadmin" | "secadmin" | "auditadmin";
         Allowed: {
             actions: components["schemas"]["TaskActionEnum"][];
             outcomes: string[];
@@ -2310,6 +2377,11 @@ export interface components {
         };
         /** @enum {unknown} */
         NullEnum: null;
+        /** @description A generated one-time password, shown once; it must be changed at next login. */
+        OneTimePassword: {
+            username: string;
+            password: string;
+        };
         Options: {
             mappings: components["schemas"]["MappingOption"][];
             fields: components["schemas"]["FieldOption"][];
@@ -2591,9 +2663,6 @@ export interface components {
         PasswordChangeInputRequest: {
             old_password: string;
             new_password: string;
-        };
-        PasswordResetInputRequest: {
-            password: string;
         };
         PatchedDepartmentUpdateInputRequest: {
             name?: string;
@@ -3062,6 +3131,14 @@ export interface components {
             notices: number;
             users: number;
         };
+        /**
+         * @description * `pending` - 待审批
+         *     * `approved` - 已批准
+         *     * `rejected` - 已驳回
+         *     * `withdrawn` - 已撤回
+         * @enum {string}
+         */
+        StatusEnum: "pending" | "approved" | "rejected" | "withdrawn";
         /**
          * @description * `complete` - complete
          *     * `return` - return
@@ -4166,6 +4243,176 @@ export interface operations {
             };
             /** @description 不存在或不可见 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    directory_admin_role_requests_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminRoleRequest"][];
+                };
+            };
+            /** @description 输入有误（field 指出字段或参数） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在或不可见 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    directory_admin_role_requests_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminRoleRequestInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AdminRoleRequestInputRequest"];
+                "multipart/form-data": components["schemas"]["AdminRoleRequestInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminRoleRequest"];
+                };
+            };
+            /** @description 输入有误（field 指出字段或参数） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在或不可见 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容被拒收 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 操作过于频繁 */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5727,20 +5974,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PasswordResetInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PasswordResetInputRequest"];
-                "multipart/form-data": components["schemas"]["PasswordResetInputRequest"];
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description No response body */
-            204: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OneTimePassword"];
+                };
             };
             /** @description 输入有误（field 指出字段或参数） */
             400: {
@@ -5780,24 +6022,6 @@ export interface operations {
             };
             /** @description 状态冲突 */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 内容过大 */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 不支持的内容类型 */
-            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -70,6 +70,11 @@ export type ApiTokenCreated = U['TokenCreated']
 
 /** `modules` is a JSON field (list of module codes) that the schema leaves as `unknown`. */
 export type Unit = Omit<C['Unit'], 'modules'> & { modules?: string[] }
+export type UnitAdmins = C['UnitAdmins']
+export type UnitAdmin = C['UnitAdmin']
+export type UnitAdminChange = C['AdminChangeInputRequest']
+export type ConsoleAdminRoleRequest = C['AdminRoleRequest']
+export type ConsoleOneTimePassword = C['OneTimePassword']
 export type UnitCreated = Omit<C['UnitCreated'], 'modules'> & { modules?: string[] }
 export type UnitCreateInput = C['UnitCreateInputRequest']
 export type UnitPatchInput = C['PatchedUnitUpdateInputRequest']
@@ -124,6 +129,9 @@ export type PositionInput = U['PositionInputRequest']
 export type PositionPatchInput = U['PatchedPositionUpdateInputRequest']
 
 export type Staff = U['Staff']
+export type OneTimePassword = U['OneTimePassword']
+export type AdminRoleRequest = U['AdminRoleRequest']
+export type AdminRoleRequestInput = U['AdminRoleRequestInputRequest']
 export type StaffCreateInput = U['StaffInputRequest']
 export type StaffPatchInput = U['PatchedStaffUpdateInputRequest']
 export type StaffListQuery = NonNullable<UnitOps['directory_staff_list']['parameters']['query']>

@@ -1,5 +1,9 @@
 import { api, call, compact, multipart } from './client'
 import type {
+  ConsoleAdminRoleRequest,
+  ConsoleOneTimePassword,
+  UnitAdminChange,
+  UnitAdmins,
   Job,
   Paginated,
   PlatformModule,
@@ -79,3 +83,35 @@ export const UNIT_CSV_HEADER = [
   'admin_display_name',
   'admin_password',
 ]
+
+// ------------------------------------------------------------ a unit's 三员 (ADR 0015)
+
+const byCode = (code: string) => ({ params: { path: { code } } })
+
+export function getUnitAdmins(code: string): Promise<UnitAdmins> {
+  return call(() => api.GET('/api/units/{code}/admins/', byCode(code)))
+}
+
+export function changeUnitAdmin(code: string, input: UnitAdminChange): Promise<UnitAdmins> {
+  return call(() => api.POST('/api/units/{code}/admins/', { ...byCode(code), body: input }), { silent: true })
+}
+
+export function decideAdminRequest(
+  code: string,
+  id: number,
+  approve: boolean,
+  note = '',
+): Promise<ConsoleAdminRoleRequest> {
+  const params = { params: { path: { code, id } }, body: { note } }
+  return call(() =>
+    approve
+      ? api.POST('/api/units/{code}/admins/requests/{id}/approve/', params)
+      : api.POST('/api/units/{code}/admins/requests/{id}/reject/', params),
+  )
+}
+
+export function resetUnitAdminPassword(code: string, id: number): Promise<ConsoleOneTimePassword> {
+  return call(() =>
+    api.POST('/api/units/{code}/admins/{id}/reset-password/', { params: { path: { code, id } } }),
+  )
+}

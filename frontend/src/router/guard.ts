@@ -7,7 +7,7 @@ import { homeRouteName } from './routes'
 /** Only same-app paths are honoured as ?redirect= targets (no open redirect). */
 export function safeRedirect(value: unknown): string | null {
   if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//')) return null
-  if (value.startsWith('/login')) return null
+  if (value.startsWith('/login') || value.startsWith('/password')) return null
   return value
 }
 
@@ -32,6 +32,14 @@ export async function resolveNavigation(
   if (!session.me) {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   }
+
+  // An initial or reset password: nothing else until it is changed (the API refuses too).
+  if (session.mustChangePassword) {
+    if (to.name === 'password') return true
+    const redirect = safeRedirect(to.fullPath)
+    return { name: 'password', query: redirect && redirect !== '/' ? { redirect } : {} }
+  }
+  if (to.name === 'password') return { name: homeRouteName() }
 
   const host = [...to.matched].reverse().find((r) => r.meta.host)?.meta.host
   if (host && host !== site.kind) return { name: homeRouteName() }

@@ -23,3 +23,9 @@ export const ADMIN_PERMISSIONS: string[] = [
  * person may hold only one of them (the backend answers role_conflict otherwise).
  */
 export const SEPARATED_ROLE_CODES: readonly string[] = ['sysadmin', 'secadmin', 'auditadmin']
+
+/**
+ * The three duties' own permissions: held only through the built-in officer roles; the backend
+ * refuses them on any other role (separation_of_duties). Mirrors RESERVED_PERMISSIONS.
+ */
+export const RESERVED_PERMISSIONS: readonly string[] = [PERM.roles, PERM.security, PERM.audit]

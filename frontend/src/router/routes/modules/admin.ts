@@ -29,6 +29,13 @@ export const adminChildren: RouteRecordRaw[] = [
     },
   },
   {
+    // 三员授权申请: the security officer asks, the provider decides (ADR 0015).
+    path: 'admin-role-requests',
+    name: 'admin-role-requests',
+    component: () => import('@/views/directory/admin-role-requests/index.vue'),
+    meta: { title: 'menu.adminRoleRequests', menu: true, icon: 'Stamp', permissions: [PERM.security] },
+  },
+  {
     path: 'roles',
     name: 'admin-roles',
     component: () => import('@/views/directory/roles/index.vue'),
