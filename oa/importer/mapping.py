@@ -764,6 +764,7 @@ _SOURCE_REASONS = {
     "size_mismatch": Reason.BROKEN_ATTACHMENT,
     "no_file_data": Reason.BROKEN_ATTACHMENT,
     "compressed_attachment": Reason.BROKEN_ATTACHMENT,
+    "mojibake": Reason.BAD_ENCODING,
 }
 
 

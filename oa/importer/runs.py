@@ -6,6 +6,14 @@ through the mapping in batches. Each batch is one transaction that also saves th
 progress and counts, and each record in it a savepoint: a record either becomes a whole
 archived document or lands in the quarantine, never half of either.
 
+The per-record contract (issue 11; keep it when making this faster, issue 17):
+- what the database would refuse is found by the mapping (limits.py), so a dry run quarantines
+  exactly the records the real run does;
+- a database error inside a record's savepoint quarantines that record (`write_refused`) and
+  the batch goes on; a database error in the batch's shared writes (Batch.flush) rolls the
+  batch back and it is done again one record per transaction. No failure of one record loses
+  the rest of the file, and nothing is left half-written.
+
 Safe to run twice: a finished run does nothing; a run interrupted part-way (a worker killed)
 starts its file again, and the ledger (ImportedRecord) makes the records it had already
 written count as they did the first time rather than be written again.
