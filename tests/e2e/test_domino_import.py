@@ -86,7 +86,7 @@ def test_a_unit_admin_imports_a_domino_export_from_the_admin_page(
     page.get_by_test_id("importer-doc-search").fill("struuntur")
     page.get_by_test_id("importer-doc-search").press("Enter")
     documents = page.get_by_test_id("importer-docs")
-    expect(documents).to_contain_text("Quae dum ita struuntur")
+    expect(documents).to_contain_text("billet")  # the ten billets: their rich text has the word
     expect(documents).not_to_contain_text("mon texte")  # the newest notes, listed before the search
     expect(documents).to_contain_text(f"{CODE.upper()}-WS·")
     expect(documents).to_contain_text("Eric BREHAULT")

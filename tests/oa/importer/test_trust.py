@@ -264,3 +264,17 @@ def test_a_record_quarantined_again_by_a_re_run_keeps_one_open_row(admin, media,
     assert fixed.resolved and fixed.document.legacy_id == held.key
     third = run_file(path, admin)  # the fix is remembered by the content key
     assert outcomes(third) == {"created": 0, "updated": 0, "unchanged": 2, "quarantined": 0}
+
+
+def test_a_nul_in_a_register_cell_is_quarantined_in_both_runs_and_its_row_kept(admin, media, tmp_path):
+    rows = [f"关于第{n}件事的通知,区委,2012-01-{n % 28 + 1:02d}" for n in range(1, 400)]
+    rows[300] = "关于\x00坏字符的通知,区委,2012-02-01"  # far past the bytes the format is told by
+    path = tmp_path / "登记.csv"
+    path.write_text("标题,来文单位,收文日期\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    dry = run_file(path, admin, dry_run=True)
+    real = run_file(path, admin)
+    same_verdict(dry, real)
+    held = real.quarantine.get()
+    assert (held.reason, held.field) == ("bad_value", "title") and "U+0000" in held.message
+    assert "关于\ufffd坏字符的通知" in str(held.record)  # kept, NUL shown as U+FFFD
+    assert Document.objects.exclude(legacy_id="").count() == 398
