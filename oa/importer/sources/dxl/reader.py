@@ -441,6 +441,7 @@ def _check_note(element: Any) -> None:
 
 
 def _iterparse(stream: Any, **options: Any) -> Any:
+    etree.clear_error_log()  # the thread's log: _syntax_error reads this parse's errors only
     return etree.iterparse(
         stream,
         huge_tree=True,  # attachments make text nodes far larger than libxml2's 10 MB default
@@ -476,6 +477,11 @@ def _syntax_error(
 ) -> DxlFormatError:
     line, column = exc.position if exc.position else (exc.lineno, None)
     reason = exc.msg or str(exc)
+    first = next(iter(exc.error_log), None) if exc.error_log else None
+    if not line and first is not None and first.line:
+        # iterparse may end with a bare "no element found" at 0:0 (an undefined entity, say):
+        # the first error libxml2 logged says what and where.
+        reason, line, column = first.message, first.line, first.column
     if "encoding" in reason.lower() and source is not None:
         # libxml2 names where its conversion buffer starts (often line 1): find the bytes.
         if start is not None and not isinstance(source, (str, os.PathLike)):

@@ -116,6 +116,13 @@ def test_a_doctype_naming_an_external_dtd_is_refused():
         assert error.code == DxlFormatError.NOT_DXL and "外部 DTD" in str(error), doctype
 
 
+def test_an_undefined_entity_without_a_doctype_is_refused_where_it_is():
+    data = database(document(item("Subject", text("关于&foo;的通知"))))
+    error = refused(data)
+    assert error.code == DxlFormatError.BAD_XML and "foo" in str(error)
+    assert error.line == position_of(data, b"&foo;", "utf-8")[0] and error.column
+
+
 def test_an_undefined_entity_under_the_domino_doctype_is_refused_not_dropped():
     data = database(document(item("Subject", text("关于&foo;的通知")))).replace(
         b"<database", b"<!DOCTYPE database SYSTEM 'xmlschemas/domino_8_5_3.dtd'>\n<database", 1
