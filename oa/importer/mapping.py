@@ -279,13 +279,15 @@ class _Mapping:
 
     def run(self) -> tuple[MappedDocument | None, list[Problem]]:
         legacy_id = self.key = self.legacy_id()
+        self.value_limits()
+        if self.problems:  # a value past the cap: not worth converting, it cannot be imported
+            return None, self.problems
         self.read_fields()
         self.title()
         self.people_fields()
         self.body_and_files()
         self.source_problems()
         self.finish_fields()
-        self.value_limits()
         if self.problems:
             return None, self.problems
         extra = self.build_extra()
