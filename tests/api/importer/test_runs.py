@@ -100,6 +100,37 @@ def test_a_malformed_export_is_refused_at_upload_with_its_line(siming_admin, nam
         assert not ImportRun.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("data", "code", "words"),
+    [
+        # UTF-8 declared as GBK: would import as mojibake (发文管理 → 鍙戞枃绠＄悊).
+        (database(fawen(1)).replace(b"encoding='utf-8'", b"encoding='GBK'"), "bad_encoding", "鍙戞枃绠＄悊"),
+        # GBK declared as UTF-8: the bad bytes are on line 2, not on the declaration's line 1.
+        (
+            database(fawen(1), encoding="gbk").replace(b"encoding='gbk'", b"encoding='utf-8'"),
+            "bad_encoding",
+            "0x",
+        ),
+        (
+            database(fawen(1)).replace(
+                b"<database", b"<!DOCTYPE database SYSTEM 'http://x.test/d.dtd'>\n<database"
+            ),
+            "not_dxl",
+            "外部 DTD",
+        ),
+    ],
+)
+def test_a_file_in_the_wrong_encoding_or_with_an_external_dtd_is_refused_with_its_line(
+    siming_admin, data, code, words
+):
+    response = upload(siming_admin, "bad.xml", data)
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert (body["code"], body["field"]) == (code, "file")
+    error = body["errors"][0]
+    assert error["line"] >= 2 and f"第 {error['line']} 行" in body["detail"] and words in body["detail"]
+
+
 def test_a_large_malformed_file_is_refused_by_its_run(siming_admin, settings):
     settings.OA_IMPORT_SYNC_CHECK_BYTES = 10  # as if it were too large to check while waiting
     response = upload(siming_admin, "bad.xml", sample("dxlDatabaseBadXML.xml").read_bytes())
