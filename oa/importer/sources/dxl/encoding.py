@@ -141,8 +141,10 @@ def mojibake(text: str, codec: str) -> str | None:
         repaired = text.encode(codec).decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError, LookupError):
         return None
-    if repaired == text:
-        return None
+    if repaired == text or len(repaired) >= len(text):
+        return None  # UTF-8 read in a legacy encoding always makes more characters, not fewer
+    if [ch for ch in repaired if ch.isascii()] != [ch for ch in text if ch.isascii()]:
+        return None  # the ASCII of real mojibake is the ASCII of the text: none appears or goes
     letters = [ch for ch in repaired if not ch.isascii()]
     if not _HAN.search(repaired) or any(not _PLAUSIBLE.match(ch) for ch in letters):
         return None

@@ -282,3 +282,18 @@ def test_a_single_design_note_is_dxl_with_no_documents():
     documents, summary = read(data)
     assert documents == []
     assert (summary.root, summary.skipped) == ("form", {"form": 1})
+
+
+def test_mojibake_is_told_from_real_legacy_text():
+    from oa.importer.sources.dxl.encoding import mojibake
+
+    assert mojibake("閫氱煡", "gbk") == "通知"
+    assert mojibake("å\x85³äº\x8eé\x80\x9aç\x9f¥", "latin-1") == "关于通知"
+    words = ["张三", "秘密", "加急", "办公室", "通知", "请示", "报告", "思政办〔2012〕3号", SUBJECT, "Procès"]
+    for word in words:
+        for codec in ("gbk", "gb18030", "big5", "latin-1"):
+            try:
+                word.encode(codec)
+            except UnicodeEncodeError:
+                continue
+            assert mojibake(word, codec) is None, (word, codec)
