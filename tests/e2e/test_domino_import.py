@@ -84,7 +84,10 @@ def test_a_unit_admin_imports_a_domino_export_from_the_admin_page(
 
     # An imported document is found by the words of its rich-text body.
     page.get_by_test_id("importer-doc-search").fill("struuntur")
-    page.get_by_test_id("importer-doc-search").press("Enter")
+    # Wait for the search's own answer (the list loaded when the run finished may still be on
+    # its way on a busy machine; the page keeps only the answer to the latest request).
+    with page.expect_response(lambda r: "/documents/" in r.url and "q=struuntur" in r.url, timeout=30_000):
+        page.get_by_test_id("importer-doc-search").press("Enter")
     documents = page.get_by_test_id("importer-docs")
     expect(documents).to_contain_text("billet")  # the ten billets: their rich text has the word
     expect(documents).not_to_contain_text("mon texte")  # the newest notes, listed before the search
