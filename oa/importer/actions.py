@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from oa.core.audit import record_event
@@ -210,12 +210,23 @@ def do_retry_quarantined(
 
             problems = [_duplicate(number, clash)]
         else:
-            with transaction.atomic():
-                result = write_mapped(
-                    mapped, existing, run=item.run, acting_user=acting_user, fixes=fixes_obj.as_json(), ip=ip
-                )
-            item.resolved, item.resolved_at, item.resolved_by = True, timezone.now(), acting_user
-            item.document = result.document
+            try:
+                with transaction.atomic():
+                    result = write_mapped(
+                        mapped,
+                        existing,
+                        run=item.run,
+                        acting_user=acting_user,
+                        fixes=fixes_obj.as_json(),
+                        ip=ip,
+                    )
+            except DatabaseError as exc:  # a refusal no check foresaw: the record stays held
+                from oa.importer.runs import _refused
+
+                problems = [_refused(exc)]
+            else:
+                item.resolved, item.resolved_at, item.resolved_by = True, timezone.now(), acting_user
+                item.document = result.document
     if problems:
         first = problems[0]
         item.reason, item.message, item.field = first.reason, first.message, first.field or ""

@@ -23,8 +23,21 @@ class ConversionError(ValueError):
 
 def normalise(text: str) -> str:
     """Full-width letters, digits and spaces as ASCII (NFKC), inner whitespace collapsed.
-    Chinese brackets such as 〔〕 are left alone; NFKC does not touch them."""
+    Chinese brackets such as 〔〕 are left alone; NFKC does not touch them.
+
+    For matching and parsing only (keys, dates, 文号, the words of 密级 and the like): text a
+    document keeps (its title, agencies, recipients) goes through `tidy()` and stays as
+    written, full-width punctuation included (《》（）：第１号 are correct Chinese)."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+_LINE_SPACE = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def tidy(text: str) -> str:
+    """Text kept as written: runs of ASCII spaces, tabs and line breaks become one space and the
+    ends are trimmed; nothing else changes (no NFKC, U+3000 inside the text stays)."""
+    return _LINE_SPACE.sub(" ", text).strip()
 
 
 # --- dates ---------------------------------------------------------------------------------------

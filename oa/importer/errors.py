@@ -47,3 +47,7 @@ class Reason(models.TextChoices):
     DUPLICATE_NUMBER = "duplicate_number", "发文字号重复"
     CLASSIFICATION_TOO_HIGH = "classification_too_high", "密级超过本系统允许的最高密级"
     UNREADABLE = "unreadable", "文档无法完整读取"
+    VALUE_TOO_LONG = "value_too_long", "值超过字段长度"  # a column or constraint would refuse it
+    VALUE_TOO_LARGE = "value_too_large", "单个值超过上限"  # limits.MAX_VALUE_CHARS
+    BAD_ENCODING = "bad_encoding", "编码不符（乱码）"  # UTF-8 bytes under a legacy declaration
+    WRITE_REFUSED = "write_refused", "数据库拒绝保存"  # a refusal no check foresaw

@@ -24,12 +24,11 @@ from django.utils import timezone
 
 from oa.core.errors import ActionError, ErrorCode
 from oa.documents.models import CLASSIFICATION_LEVELS, Classification, Direction, Retention, Urgency
-from oa.importer import converters
+from oa.importer import converters, limits
 from oa.importer.converters import ConversionError
 from oa.importer.errors import Reason
 from oa.importer.people import PeopleIndex
 from oa.importer.records import RichValue, SourceAttachment, SourceItem, SourceRecord
-from oa.importer.sources.dxl.names import parse_name
 from templates_lib.kinds import TemplateKind
 from templates_lib.validation.mapping import CATCH_ALL, MAPPING_FIELDS
 
@@ -235,7 +234,9 @@ class Mapper:
     def key_of(self, record: SourceRecord) -> str | None:
         """The record's legacy key (what the ledger knows it by), before mapping it."""
         rule = self.rule_for(record)
-        return _Mapping(self, record, rule, Fixes()).legacy_id() if rule is not None else record.key
+        if rule is None:
+            return record.key or (content_key(record) if record.source == "dxl" else None)
+        return _Mapping(self, record, rule, Fixes()).legacy_id()
 
     def map(
         self, record: SourceRecord, fixes: Fixes | None = None
@@ -269,6 +270,7 @@ class _Mapping:
         self.extra: dict[str, Any] = {}
         self.original: dict[str, str] = {}
         self.files: list[MappedFile] = []
+        self.key: str | None = record.key
 
     def problem(
         self, reason: str, message: str, *, field: str | None = None, item: str | None = None
@@ -276,7 +278,10 @@ class _Mapping:
         self.problems.append(Problem(reason, message, field, item))
 
     def run(self) -> tuple[MappedDocument | None, list[Problem]]:
-        legacy_id = self.legacy_id()
+        legacy_id = self.key = self.legacy_id()
+        self.value_limits()
+        if self.problems:  # a value past the cap: not worth converting, it cannot be imported
+            return None, self.problems
         self.read_fields()
         self.title()
         self.people_fields()
@@ -285,13 +290,17 @@ class _Mapping:
         self.finish_fields()
         if self.problems:
             return None, self.problems
+        extra = self.build_extra()
+        self.column_limits(legacy_id or "", extra)
+        if self.problems:
+            return None, self.problems
         mapped = MappedDocument(
             legacy_id=legacy_id or "",
             rule=self.rule.name,
             record_kind=self.rule.record,
             fields=self.fields,
             files=self.files,
-            extra=self.build_extra(),
+            extra=extra,
         )
         mapped.fingerprint = fingerprint(mapped)
         return mapped, []
@@ -301,9 +310,9 @@ class _Mapping:
     def legacy_id(self) -> str | None:
         record = self.record
         if record.source == "dxl":
-            if not record.key:
-                self.problem(Reason.MISSING_KEY, "文档没有 UNID（noteinfo/@unid），无法保证不重复导入。")
-            return record.key
+            # A note without a UNID is known by a digest of what it holds (content_key), so the
+            # same note is the same record in every run of the export.
+            return record.key or content_key(record)
         names = self.rule.key or ("UNID", "$UNID")
         for name in names:
             item = record.item(name)
@@ -420,7 +429,7 @@ class _Mapping:
                     self.fields["department_id"] = department
                 self.extra["department_name"] = text
             else:
-                self.fields[name] = _join(item) if item is not None else converters.normalise(text)
+                self.fields[name] = _join(item) if item is not None else converters.tidy(text)
         except ConversionError as exc:
             reason = Reason.BAD_DATE if kind in ("date", "datetime") else Reason.BAD_VALUE
             self.problem(reason, f"{label}：{where} {exc}", field=name, item=item.name if item else None)
@@ -440,10 +449,10 @@ class _Mapping:
         fixed = self.fixes.fields.get("title")
         item = self.source_item("title")
         if fixed is not None and str(fixed).strip():
-            title = converters.normalise(str(fixed))
+            title = converters.tidy(str(fixed))
             self.extra.setdefault("fixed", {})["title"] = title
         else:
-            title = converters.normalise(item.text.replace("\n", " ")) if item is not None else ""
+            title = converters.tidy(item.text) if item is not None else ""
         if not title:
             title = self.fallback_title()
         if not title:
@@ -457,7 +466,7 @@ class _Mapping:
         created = record.created
         values = {
             "form": record.form or self.rule.name,
-            "key": record.key or "",
+            "key": self.key or "",
             "created": created.date().isoformat() if isinstance(created, datetime) else (created or ""),
             "source": self.mapper.source_name,
             "first_text": self.first_text(),
@@ -466,18 +475,25 @@ class _Mapping:
             needed = re.findall(r"\{(\w+)\}", template)
             if any(not str(values.get(n, "")).strip() for n in needed):
                 continue
-            title = converters.normalise(template.format_map(values))
+            title = converters.tidy(template.format_map(values))
             if title:
                 return title
         return ""
 
     def first_text(self) -> str:
+        """The first text item that looks like a title (`looks_like_title`), its first line;
+        "" when none does, and the record is quarantined as missing_title unless another
+        fallback of the rule applies. Never a time zone, a Notes name, a date, a number."""
         for item in self.record.items:
-            if item.type in ("text", "textlist") and not item.name.startswith("$") and not item.is_empty:
-                text = parse_name(item.names[0]).common_name if item.names else item.text
-                line = converters.normalise(text.split("\n", 1)[0])
-                if line:
-                    return line[:80]
+            if item.type not in ("text", "textlist") or item.name.startswith("$") or item.is_empty:
+                continue
+            if item.names or (item.flags and {"names", "readers", "authors"} & set(item.flags)):
+                continue
+            if item.name.casefold() in _NOT_TITLE_ITEMS:
+                continue
+            line = converters.tidy(item.text.split("\n", 1)[0])
+            if looks_like_title(line):
+                return line[:200]
         return ""
 
     def people_fields(self) -> None:
@@ -633,6 +649,38 @@ class _Mapping:
             )
             self.problem(reason, problem.message, field=field_name, item=problem.item)
 
+    # --- what the database would refuse (limits.py) ---------------------------------------------
+
+    def value_limits(self) -> None:
+        """One value past limits.MAX_VALUE_CHARS quarantines the record (value_too_large); so
+        does a record the quarantine had to cut (its JSON says where), unless the admin accepts
+        it as it is now."""
+        for name, size in record_value_sizes(self.record):
+            if size > limits.MAX_VALUE_CHARS:
+                self.problem(
+                    Reason.VALUE_TOO_LARGE,
+                    f"{name}的值有 {size:,} 个字符，超过了单个值的上限 {limits.MAX_VALUE_CHARS:,} 个字符。",
+                    item=name,
+                )
+        cut = self.record.meta.get("cut_in_quarantine")
+        if cut:
+            if self.fixes.accept_problems:
+                self.extra["cut_in_quarantine"] = list(cut)
+            else:
+                self.problem(
+                    Reason.VALUE_TOO_LARGE,
+                    f"隔离时已截断过大的值（{'、'.join(cut[:3])}）；确认按截断后的内容导入才能重试。",
+                )
+
+    def column_limits(self, legacy_id: str, extra: dict) -> None:
+        from oa.importer.writing import LABELS
+
+        labels = LABELS | {"legacy_id": "唯一标识", "retention": "保管期限"}
+        for reason, message, field_name in limits.check_document(
+            self.fields, legacy_id=legacy_id, extra=extra, labels=labels
+        ):
+            self.problem(reason, message, field=field_name)
+
     # --- the document's fields -----------------------------------------------------------------
 
     def finish_fields(self) -> None:
@@ -692,6 +740,8 @@ class _Mapping:
                 "created": record.created.isoformat() if record.created else None,
                 "modified": record.modified.isoformat() if record.modified else None,
             }
+            if not record.key and self.key:
+                extra["domino"]["content_key"] = self.key  # no UNID: known by its content
             if record.meta.get("database"):
                 extra["import"]["database"] = record.meta["database"]
         else:
@@ -716,6 +766,7 @@ _SOURCE_REASONS = {
     "size_mismatch": Reason.BROKEN_ATTACHMENT,
     "no_file_data": Reason.BROKEN_ATTACHMENT,
     "compressed_attachment": Reason.BROKEN_ATTACHMENT,
+    "mojibake": Reason.BAD_ENCODING,
 }
 
 
@@ -736,10 +787,82 @@ def _names(item: SourceItem | None) -> list[str]:
 def _join(item: SourceItem) -> str:
     """A text field from an item: list values joined with 、 (主送 lists), lines with spaces."""
     if isinstance(item.first, RichValue):
-        return converters.normalise(item.text.replace("\n", " "))
-    parts = [converters.normalise(p) for p in item.text.split("\n")]
+        return converters.tidy(item.text)
+    parts = [converters.tidy(p) for p in item.text.split("\n")]
     is_list = item.type.endswith("list") or len(item.values) > 1
     return "、".join(p for p in parts if p) if is_list else " ".join(p for p in parts if p)
+
+
+# Items that hold names, addresses, settings or design data, never a title (compared casefolded).
+_NOT_TITLE_ITEMS = frozenset(
+    name.casefold()
+    for name in (
+        "TimeZone", "Authors", "Author", "Readers", "From", "SendTo", "CopyTo", "BlindCopyTo",
+        "Principal", "ReplyTo", "InetFrom", "Recipients", "DeliveredDate", "PostedDate",
+        "Categories", "Encrypt", "Sign", "SaveOptions", "MailOptions", "Logo", "Importance",
+        "DeliveryPriority", "DeliveryReport", "ReturnReceipt", "Form", "ExpandPersonalGroups",
+    )
+)  # fmt: skip
+_NOT_A_TITLE = (
+    re.compile(r"(?i)^(cn|ou|o|c)=|/(ou|o|c)=|\$[a-z]+="),  # a Notes name, a time zone (Z=-8$DO=0$ZN=…)
+    re.compile(r"(?i)^[a-z]+=[^=]*(\$[a-z]+=|;)"),  # key=value settings
+    re.compile(r"^[\d\s:/.,+\-TZ年月日时分秒]+$"),  # a date, a time, a number
+    re.compile(r"(?i)^(https?|notes|mailto|file)://|^[\w.+-]+@[\w-]+\.[\w.]+$"),  # a link, an address
+    re.compile(r"^[0-9A-Fa-f]{16,}$"),  # an identifier
+)
+_LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def looks_like_title(line: str) -> bool:
+    """Whether a line of text could be a document's title: 2 to 200 characters, at least two
+    Chinese characters or four letters, and not a name, a time zone, a setting, a date or
+    number, a link or an identifier."""
+    if not 2 <= len(line) <= 200:
+        return False
+    if len(_HAN.findall(line)) < 2 and len(_LETTERS.findall(line)) < 4:
+        return False
+    return not any(pattern.search(line) for pattern in _NOT_A_TITLE)
+
+
+def content_key(record: SourceRecord) -> str:
+    """The legacy key of a Domino note without a UNID: `NOUNID-` and a SHA-256 digest (40 hex)
+    of its form, creation time, items and attachments, leaving out what Notes rewrites on every
+    save ($-items such as $Revisions and $UpdatedBy) and where the note sits in the file. The
+    same note gives the same key in every run of the same export; a note edited in Notes
+    between two exports is a different record."""
+    items = [{"name": i.name, **i.to_json(keep=False)} for i in record.items if not i.name.startswith("$")]
+    payload = {
+        "form": record.form,
+        "created": record.created.isoformat() if record.created else None,
+        "items": items,
+        "attachments": [(a.name, a.payload.sha256, a.payload.size) for a in record.attachments],
+    }
+    data = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    return "NOUNID-" + hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def record_value_sizes(record: SourceRecord) -> list[tuple[str, int]]:
+    """(where, characters) of the record's largest values: each item's text values, rich text
+    (text and HTML), names and raw text, and every string of its source details (attributes)."""
+    out: list[tuple[str, int]] = []
+    for item in record.items:
+        largest = 0
+        for value in item.values:
+            if isinstance(value, str):
+                largest = max(largest, len(value))
+            elif isinstance(value, RichValue):
+                largest = max(largest, len(value.text), len(value.html))
+            elif isinstance(value, dict):
+                largest = max([largest, *(len(s) for _, s in limits.strings(value))])
+        for text in (*item.names, *item.raw):
+            largest = max(largest, len(text))
+        out.append((f"条目“{item.name[:60]}”", largest))
+    attributes = max((len(s) for _, s in limits.strings(record.meta)), default=0)
+    attributes = max(attributes, len(record.form or ""), len(record.key or ""))
+    attributes = max([attributes, *(len(a.name) for a in record.attachments), *map(len, record.updated_by)])
+    out.append(("文档属性", attributes))
+    return out
 
 
 def _bounded_key(key: str) -> str:

@@ -92,7 +92,8 @@ def _store_files(document: Document, files: list[MappedFile], *, actor, at: date
                 size=info.size,
                 sha256=info.sha256,
                 order=order,
-                text=extract_text(info, file.data),
+                # PostgreSQL text cannot hold NUL, which a PDF's or a Word file's text may carry.
+                text=extract_text(info, file.data).replace("\x00", ""),
                 uploaded_by=actor,
                 uploaded_at=at,
             )

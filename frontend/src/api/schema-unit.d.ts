@@ -2825,9 +2825,13 @@ export interface components {
          *     * `duplicate_number` - 发文字号重复
          *     * `classification_too_high` - 密级超过本系统允许的最高密级
          *     * `unreadable` - 文档无法完整读取
+         *     * `value_too_long` - 值超过字段长度
+         *     * `value_too_large` - 单个值超过上限
+         *     * `bad_encoding` - 编码不符（乱码）
+         *     * `write_refused` - 数据库拒绝保存
          * @enum {string}
          */
-        QuarantineReasonEnum: "missing_title" | "bad_date" | "unknown_form" | "broken_attachment" | "missing_key" | "duplicate_key" | "missing_field" | "bad_value" | "duplicate_number" | "classification_too_high" | "unreadable";
+        QuarantineReasonEnum: "missing_title" | "bad_date" | "unknown_form" | "broken_attachment" | "missing_key" | "duplicate_key" | "missing_field" | "bad_value" | "duplicate_number" | "classification_too_high" | "unreadable" | "value_too_long" | "value_too_large" | "bad_encoding" | "write_refused";
         ReadAllRequest: {
             /** @default  */
             kind: string;
@@ -9411,7 +9415,7 @@ export interface operations {
                 page?: number;
                 /** @description 每页返回的结果数量。 */
                 page_size?: number;
-                reason?: "bad_date" | "bad_value" | "broken_attachment" | "classification_too_high" | "duplicate_key" | "duplicate_number" | "missing_field" | "missing_key" | "missing_title" | "unknown_form" | "unreadable";
+                reason?: "bad_date" | "bad_encoding" | "bad_value" | "broken_attachment" | "classification_too_high" | "duplicate_key" | "duplicate_number" | "missing_field" | "missing_key" | "missing_title" | "unknown_form" | "unreadable" | "value_too_large" | "value_too_long" | "write_refused";
                 resolved?: boolean;
                 rule?: string;
             };

@@ -43,7 +43,15 @@ def test_an_upload_is_dry_run_first_then_imported_on_request(siming_admin):
     report = siming_admin.get(f"/api/importer/runs/{body['id']}/").json()
     assert (report["state"], report["done"], report["total"]) == ("done", 100, 100)
     assert report["report"] == [
-        {"rule": "其他文档", "created": 100, "updated": 0, "unchanged": 0, "quarantined": 0, "problems": {}}
+        # 60 of its notes hold no item that looks like a title: 缺少标题, for the admin to fix.
+        {
+            "rule": "其他文档",
+            "created": 40,
+            "updated": 0,
+            "unchanged": 0,
+            "quarantined": 60,
+            "problems": {"missing_title": 60},
+        }
     ]
     assert report["summary"]["skipped"]["form"] == 10
     assert (
@@ -62,9 +70,9 @@ def test_an_upload_is_dry_run_first_then_imported_on_request(siming_admin):
     assert busy.status_code == 409  # one real run at a time
     execute(real["id"])
     detail = siming_admin.get(f"/api/importer/runs/{real['id']}/").json()
-    assert detail["state"] == "done" and detail["totals"]["created"] == 100
+    assert detail["state"] == "done" and detail["totals"]["created"] == 40
     found = siming_admin.get(f"/api/importer/runs/{real['id']}/documents/", {"q": "struuntur"}).json()
-    assert found["count"] == 50  # the documents of the five forms whose text has the word
+    assert found["count"] == 10  # the 10 billets (the other forms with the word have no title)
     first = found["results"][0]
     assert first["archive_code"].startswith("SIMING-WS·") and len(first["legacy_id"]) == 32
     listed = siming_admin.get("/api/importer/runs/").json()
@@ -90,6 +98,37 @@ def test_a_malformed_export_is_refused_at_upload_with_its_line(siming_admin, nam
     assert body["errors"][0]["line"] == line and f"第 {line} 行" in body["detail"]
     with schema_context(SIMING):
         assert not ImportRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "words"),
+    [
+        # UTF-8 declared as GBK: would import as mojibake (发文管理 → 鍙戞枃绠＄悊).
+        (database(fawen(1)).replace(b"encoding='utf-8'", b"encoding='GBK'"), "bad_encoding", "鍙戞枃绠＄悊"),
+        # GBK declared as UTF-8: the bad bytes are on line 2, not on the declaration's line 1.
+        (
+            database(fawen(1), encoding="gbk").replace(b"encoding='gbk'", b"encoding='utf-8'"),
+            "bad_encoding",
+            "0x",
+        ),
+        (
+            database(fawen(1)).replace(
+                b"<database", b"<!DOCTYPE database SYSTEM 'http://x.test/d.dtd'>\n<database"
+            ),
+            "not_dxl",
+            "外部 DTD",
+        ),
+    ],
+)
+def test_a_file_in_the_wrong_encoding_or_with_an_external_dtd_is_refused_with_its_line(
+    siming_admin, data, code, words
+):
+    response = upload(siming_admin, "bad.xml", data)
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert (body["code"], body["field"]) == (code, "file")
+    error = body["errors"][0]
+    assert error["line"] >= 2 and f"第 {error['line']} 行" in body["detail"] and words in body["detail"]
 
 
 def test_a_large_malformed_file_is_refused_by_its_run(siming_admin, settings):

@@ -10,7 +10,7 @@ import pytest
 from oa.core.errors import ActionError
 from oa.documents import queries as document_queries
 from oa.documents.models import Document, DocumentFile
-from oa.importer.actions import do_create_file_run
+from oa.importer.actions import do_create_file_run, do_retry_quarantined
 from oa.importer.models import ImportedRecord, ImportRun
 from tests.oa.importer.conftest import run_file, sample
 
@@ -25,15 +25,21 @@ def test_the_100_document_export_imports_every_document_archived(admin, media):
     run = run_file(sample("test_100docs.xml"), admin)
     assert run.state == ImportRun.State.DONE, (run.refusal, run.error)
     assert run.total == run.done == 100
-    # Its ten forms are not OA forms: the catch-all rule files them as archive-only records.
-    assert run.counts == {"其他文档": {"created": 100}}
+    # Its ten forms are not OA forms: the catch-all rule files them as archive-only records. Six
+    # of them hold nothing that looks like a title (names, numbers, dates, only rich text): those
+    # 60 notes are quarantined as 缺少标题, never titled with a names item or a time zone.
+    assert run.counts == {"其他文档": {"created": 40, "quarantined": 60}}
+    assert set(run.quarantine.values_list("reason", flat=True)) == {"missing_title"}
+    assert set(run.quarantine.values_list("form", flat=True)) == {
+        "bfrm2", "formNumber", "richtextForm", "test_names", "bigdocu", "latest"
+    }  # fmt: skip
     assert run.summary["skipped"] == {"acl": 1, "agent": 1, "form": 10, "icon": 1, "view": 1}
     assert run.summary["database"]["title"] == "test_100docs"
     documents = Document.objects.exclude(legacy_id="")
-    assert documents.count() == ImportedRecord.objects.count() == 100
+    assert documents.count() == ImportedRecord.objects.count() == 40
     assert all(d.state == Document.State.ARCHIVED and d.archived_at and d.archive_code for d in documents)
-    assert len({d.archive_code for d in documents}) == 100
-    assert {d.extra["import"]["form"] for d in documents} >= {"info", "billet", "richtextForm", "bigdocu"}
+    assert len({d.archive_code for d in documents}) == 40
+    assert {d.extra["import"]["form"] for d in documents} == {"info", "billet", "formText", "otherForms"}
     assert {d.extra["import"]["record"] for d in documents} == {"archive"}
     first = imported("1B6D33C25FCA584CC12575D700468E0C")
     assert first.title == "makina"  # no title item: its first text
@@ -47,9 +53,16 @@ def test_the_100_document_export_imports_every_document_archived(admin, media):
     assert billet in found
 
 
+def titled(run: ImportRun, admin, title: str) -> Document:
+    """The run's one quarantined record (no title: 缺少标题), retried with a title typed in."""
+    held = run.quarantine.get()
+    assert held.reason == "missing_title", held.message
+    return do_retry_quarantined(held, acting_user=admin, fixes={"fields": {"title": title}}).document
+
+
 def test_an_attachment_becomes_a_checked_file_of_the_document(admin, media):
-    run_file(sample("test_binary_1.xml"), admin)
-    [document] = Document.objects.exclude(legacy_id="")
+    document = titled(run_file(sample("test_binary_1.xml"), admin), admin, "企鹅图片")
+    assert document.title == "企鹅图片"
     [png] = document.files.all()
     assert (png.name, png.kind, png.size, png.role) == (
         "overlord59-tux-samourai-1773.png",
@@ -65,49 +78,50 @@ def test_an_attachment_becomes_a_checked_file_of_the_document(admin, media):
 
 
 def test_a_picture_in_rich_text_is_kept_as_an_attachment(admin, media):
-    run_file(sample("test_binary_2.xml"), admin)
-    document = imported("EB9222B5A0506298C12575CC004A5CAF")
+    document = titled(run_file(sample("test_binary_2.xml"), admin), admin, "插图")
+    assert document == imported("EB9222B5A0506298C12575CC004A5CAF")
     [picture] = document.files.all()
     assert (picture.name, picture.kind, picture.size) == ("article-图片1.jpg", "jpeg", 12666)
     assert document.body_html == "<p>Create picture:</p><p><span>[图片：article-图片1.jpg]</span></p>"
 
 
 def test_rich_text_names_and_dates_keep_their_values(admin, media):
-    for name in (
-        "test_names_type.xml",
-        "test_richtext.xml",
-        "test_datetime_type.xml",
-        "test_other_types.xml",
-    ):
-        assert run_file(sample(name), admin).outcome_totals()["created"] >= 1
-    names = imported("27CF070394A919C9C12575C5003E92F5")
+    names_run = run_file(sample("test_names_type.xml"), admin)
+    # Its notes hold only names items: no title (never the name "manue" of an author).
+    assert names_run.outcome_totals()["quarantined"] == 4
+    assert set(names_run.quarantine.values_list("reason", flat=True)) == {"missing_title"}
+    held = names_run.quarantine.get(key="27CF070394A919C9C12575C5003E92F5")
+    names = do_retry_quarantined(held, acting_user=admin, fixes={"fields": {"title": "名字"}}).document
     assert names.body_text == "blah blah blah blah blah blah\nblah blah blah blah\nblah blah"
     kept = {i["name"]: i for i in names.extra["items"]}
     assert kept["contributeur"]["values"] == ["marie", "truc", "bidule"]
     assert kept["auteur2"]["flags"] == ["authors", "names"]
-    assert names.title == "manue"
-    richtext = Document.objects.get(
-        extra__import__form="richtextForm", extra__import__file="test_richtext.xml"
-    )
-    assert richtext.title == "richtextForm文档 2009-06-03"  # a document with no items at all
-    birthdate = Document.objects.get(extra__import__form="datetimeForm")
+    assert names.title == "名字"
+    richtext = run_file(sample("test_richtext.xml"), admin).quarantine.get()
+    assert richtext.reason == "missing_title"  # a document with no items at all
+    birthdate = titled(run_file(sample("test_datetime_type.xml"), admin), admin, "生日")
     assert {i["name"]: i["values"] for i in birthdate.extra["items"]} == {
         "birthdate": [{"date": "1975-05-21"}]
     }
+    assert run_file(sample("test_other_types.xml"), admin).outcome_totals()["created"] == 1
     other = Document.objects.get(extra__import__file="test_other_types.xml")
     kept = {i["name"]: i for i in other.extra["items"]}
     assert kept["password"] == {"name": "password", "type": "text", "flags": ["seal"], "values": ["cozo"]}
 
 
-def test_every_good_sample_imports_and_nothing_is_quarantined(admin, media):
+def test_every_good_sample_imports_and_only_notes_without_a_title_are_quarantined(admin, media):
     for name in (
         "test_100docs.xml", "test_binary_1.xml", "test_binary_2.xml", "test_datetime_type.xml", "test_documents.xml",
         "test_names_type.xml", "test_number_type.xml", "test_other_types.xml", "test_richtext.xml", "test_text_type.xml",
     ):  # fmt: skip
         run = run_file(sample(name), admin)
-        assert run.state == ImportRun.State.DONE and run.outcome_totals()["quarantined"] == 0, name
-    assert Document.objects.exclude(legacy_id="").count() == 100 + 1 + 1 + 1 + 2 + 4 + 1 + 1 + 1 + 1
-    assert DocumentFile.objects.count() == 2
+        assert run.state == ImportRun.State.DONE, name
+        assert set(run.quarantine.values_list("reason", flat=True)) <= {"missing_title"}, name
+        # The dry run said the same.
+        dry = run_file(sample(name), admin, dry_run=True)
+        assert dry.outcome_totals()["quarantined"] == run.outcome_totals()["quarantined"], name
+    assert Document.objects.exclude(legacy_id="").count() == 40 + 2 + 1 + 1
+    assert not DocumentFile.objects.exists()  # the two with files have no title
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,11 @@ def test_an_xlsx_register_of_incoming_documents_imports_every_sheet(admin, media
     assert Document.objects.get(legacy_id="收文:思政收〔2012〕2号").received_on == date(2012, 7, 1)
     assert Document.objects.get(legacy_id="收文:思政收〔2013〕1号").received_on == date(2013, 1, 20)
     held = run.quarantine.get()
-    assert (held.reason, held.location, held.key) == ("missing_title", "工作表“2012”第 6 行", "")
+    assert (held.reason, held.location, held.key) == (
+        "missing_title",
+        "工作表“2012”第 6 行",
+        "收文:思政收〔2012〕3号",
+    )
     done = do_retry_quarantined(held, acting_user=admin, fixes={"fields": {"title": "关于区委办来文的通知"}})
     assert done.resolved and done.document.legacy_id == "收文:思政收〔2012〕3号"
     again = run_file(register, admin)

@@ -15,6 +15,7 @@ class DxlFormatError(Exception):
 
     BAD_XML = "bad_xml"
     NOT_DXL = "not_dxl"
+    BAD_ENCODING = "bad_encoding"  # the bytes are not in the encoding the file declares
 
     def __init__(self, reason: str, *, code: str, line: int | None = None, column: int | None = None):
         self.reason = reason
@@ -24,9 +25,10 @@ class DxlFormatError(Exception):
         super().__init__(self._message())
 
     def _message(self) -> str:
-        what = (
-            "XML 格式错误 (malformed XML)" if self.code == self.BAD_XML else "不是 Domino DXL 文件 (not DXL)"
-        )
+        what = {
+            self.BAD_XML: "XML 格式错误 (malformed XML)",
+            self.BAD_ENCODING: "编码与声明不符 (the bytes do not match the declared encoding)",
+        }.get(self.code, "不是 Domino DXL 文件 (not DXL)")
         where = ""
         if self.line is not None:
             where = f"，第 {self.line} 行" + (f"第 {self.column} 列" if self.column else "")
@@ -48,6 +50,7 @@ class ProblemCode(StrEnum):
     COMPRESSED_ATTACHMENT = "compressed_attachment"
     EXTRA_VALUE = "extra_value"
     UNREADABLE = "unreadable"
+    MOJIBAKE = "mojibake"  # UTF-8 text read in the file's legacy encoding (encoding.mojibake)
 
 
 @dataclass(frozen=True, slots=True)

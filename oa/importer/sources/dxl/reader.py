@@ -10,6 +10,7 @@ libxml2 decodes the file by its own <?xml encoding=...?> (UTF-8, UTF-16, GBK, GB
 from __future__ import annotations
 
 import os
+import re
 import struct
 from collections import Counter
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from oa.importer.sources.dxl.elements import (
     local_name,
     namespace_of,
 )
+from oa.importer.sources.dxl.encoding import check_declared_encoding, locate_decode_error, source_encoding
 from oa.importer.sources.dxl.errors import DxlFormatError, DxlProblem, ProblemCode
 from oa.importer.sources.dxl.items import DxlAttachment, ItemValue, RawData, read_item
 from oa.importer.sources.dxl.names import NotesName, parse_name
@@ -38,6 +40,8 @@ DxlSource = str | os.PathLike[str] | IO[bytes]
 _WATCHED_TAGS = ["{*}" + name for name in sorted(DATABASE_CHILDREN)]
 # Prolog elements of a note the reader knows it does not need.
 _IGNORED_NOTE_CHILDREN = frozenset({"textproperties", "folderref"})
+# The DTD Domino's exporter names (never loaded): <!DOCTYPE database SYSTEM 'xmlschemas/domino_6_5.dtd'>
+_DOMINO_DTD = re.compile(r"(?i)(xmlschemas/)?domino_[0-9a-z_.]*\.dtd")
 _NOTEREF_TYPE = 4  # TYPE_NOTEREF_LIST: the $REF item of a response
 _NOTEINFO_TIMES = {
     "created": "created",
@@ -186,6 +190,19 @@ def check_dxl(source: DxlSource) -> int:
     Returns the number of data notes the file holds (what the reader will yield), so an
     importer knows its total before the first document.
     """
+    seekable = isinstance(source, (str, os.PathLike)) or source.seekable()
+    start = None if isinstance(source, (str, os.PathLike)) or not seekable else source.tell()
+    if seekable:
+        mismatch = check_declared_encoding(source)
+        if mismatch is not None:
+            raise DxlFormatError(
+                f"文件声明的编码是 {mismatch.declared}，但内容是 UTF-8：“{mismatch.as_utf8}”按 "
+                f"{mismatch.declared} 会读成乱码“{mismatch.as_declared}”。请按 UTF-8 重新导出，或把 XML "
+                f"声明改为 encoding='UTF-8' (the file declares {mismatch.declared} but its bytes are UTF-8)",
+                code=DxlFormatError.BAD_ENCODING,
+                line=mismatch.line,
+                column=mismatch.column,
+            )
     with _opened(source) as stream, _rewound(source):
         context = _iterparse(stream, events=("start", "end"))
         depth = 0
@@ -206,13 +223,27 @@ def check_dxl(source: DxlSource) -> int:
                 at_top = depth == 1 and local_name(root.tag) == "database"
                 if (at_top or (depth == 0 and element is root)) and _is_data_note(element):
                     documents += 1
+                if depth <= 1:
+                    _check_entities(element)
                 if depth == 1:
                     element.clear(keep_tail=False)
                     while element.getprevious() is not None:
                         del root[0]
         except etree.XMLSyntaxError as exc:
-            raise _syntax_error(exc) from exc
+            raise _syntax_error(exc, source if seekable else None, start) from exc
     return documents
+
+
+def _check_entities(element: Any) -> None:
+    """An entity reference libxml2 kept unresolved (a DOCTYPE naming an external DTD makes an
+    undefined one legal): its text would silently go missing, so the file is refused."""
+    for entity in element.iter(etree.Entity):
+        raise DxlFormatError(
+            f"文件引用了未定义的 XML 实体 {entity.text}，其内容无法读出 (the entity reference "
+            f"{entity.text} is not defined: its text would be lost)",
+            code=DxlFormatError.NOT_DXL,
+            line=entity.sourceline,
+        )
 
 
 def _is_data_note(element: Any) -> bool:
@@ -365,7 +396,16 @@ def _check_root(root: Any) -> None:
             code=DxlFormatError.NOT_DXL,
             line=root.sourceline,
         )
-    dtd = root.getroottree().docinfo.internalDTD
+    docinfo = root.getroottree().docinfo
+    if docinfo.public_id or (docinfo.system_url and not _DOMINO_DTD.fullmatch(docinfo.system_url)):
+        where = " ".join(f"'{v}'" for v in (docinfo.public_id, docinfo.system_url) if v)
+        raise DxlFormatError(
+            f"文件的 DOCTYPE 引用了外部 DTD {where}，不予读取；Domino 导出的 DXL 只会引用它自带的 "
+            f"xmlschemas/domino_*.dtd (the DOCTYPE names an external DTD, {where}; refused)",
+            code=DxlFormatError.NOT_DXL,
+            line=root.sourceline,
+        )
+    dtd = docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.entities()):
         raise DxlFormatError(
             "文件声明了 XML 实体，Domino 导出的 DXL 不会这样做 (the file declares XML entities, "
@@ -401,6 +441,7 @@ def _check_note(element: Any) -> None:
 
 
 def _iterparse(stream: Any, **options: Any) -> Any:
+    etree.clear_error_log()  # the thread's log: _syntax_error reads this parse's errors only
     return etree.iterparse(
         stream,
         huge_tree=True,  # attachments make text nodes far larger than libxml2's 10 MB default
@@ -431,11 +472,33 @@ def _rewound(source: DxlSource) -> Iterator[None]:
             source.seek(position)  # type: ignore[union-attr]
 
 
-def _syntax_error(exc: etree.XMLSyntaxError) -> DxlFormatError:
+def _syntax_error(
+    exc: etree.XMLSyntaxError, source: DxlSource | None = None, start: int | None = None
+) -> DxlFormatError:
     line, column = exc.position if exc.position else (exc.lineno, None)
-    return DxlFormatError(
-        exc.msg or str(exc), code=DxlFormatError.BAD_XML, line=line or None, column=column or None
-    )
+    reason = exc.msg or str(exc)
+    first = next(iter(exc.error_log), None) if exc.error_log else None
+    if not line and first is not None and first.line:
+        # iterparse may end with a bare "no element found" at 0:0 (an undefined entity, say):
+        # the first error libxml2 logged says what and where.
+        reason, line, column = first.message, first.line, first.column
+    if "encoding" in reason.lower() and source is not None:
+        # libxml2 names where its conversion buffer starts (often line 1): find the bytes.
+        if start is not None and not isinstance(source, (str, os.PathLike)):
+            source.seek(start)  # where the file starts; check_dxl puts it back afterwards
+        codec = source_encoding(source) or "utf-8"
+        found = locate_decode_error(source, codec)
+        if found is not None:
+            line, column, bad = found
+            shown = " ".join(f"0x{b:02X}" for b in bad)
+            return DxlFormatError(
+                f"第 {line} 行第 {column} 列的字节 {shown} 不是合法的 {codec} 编码 (bytes {shown} at "
+                f"line {line}, column {column} are not valid {codec}; the file declares {codec})",
+                code=DxlFormatError.BAD_ENCODING,
+                line=line,
+                column=column,
+            )
+    return DxlFormatError(reason, code=DxlFormatError.BAD_XML, line=line or None, column=column or None)
 
 
 def _child(element: Any, name: str) -> Any:

@@ -19,7 +19,7 @@ The HTML refers to what it cannot hold inline by scheme, for the importer to rew
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from lxml import etree
@@ -30,6 +30,8 @@ from oa.importer.sources.dxl.elements import local_name
 # Image formats a browser shows; the others are kept as bytes for whoever can convert them.
 WEB_IMAGE_FORMATS = {"gif": "image/gif", "jpeg": "image/jpeg", "png": "image/png", "bmp": "image/bmp"}
 OTHER_IMAGE_FORMATS = frozenset({"notesbitmap", "cgm", "svg"})
+# Pictures inside an <attachmentref> that are the attachment's content shown, not its icon.
+_PICTURES_IN_ATTACHMENTS = frozenset({"jpeg", "png"})
 
 _FONT_TAGS = (
     ("bold", "strong"),
@@ -249,14 +251,20 @@ class _Converter:
                     markup = f"<{tag}>{markup}</{tag}>"
         return text, markup
 
-    def picture(self, picture: etree._Element) -> str:
+    def picture(
+        self, picture: etree._Element, *, only: frozenset[str] | None = None, name: str | None = None
+    ) -> str:
         width, height = picture.get("width"), picture.get("height")
         for child in picture:
             if not isinstance(child.tag, str):
                 continue
             kind = local_name(child.tag)
+            if only is not None and kind not in only:
+                continue
             if kind in WEB_IMAGE_FORMATS or kind in OTHER_IMAGE_FORMATS:
                 image = self._image(kind, child.text, width, height)
+                if name and image.name is None:
+                    image = replace(image, name=name)
             elif kind == "imageref":
                 image = DxlImage("imageref", None, width, height, name=child.get("name"))
             else:
@@ -280,12 +288,18 @@ class _Converter:
             return DxlImage(kind, None, width, height, broken=True)
 
     def attachment_ref(self, ref: etree._Element) -> tuple[str, str]:
-        # The content is the attachment's icon, not text worth keeping.
+        # The content is what the attachment shows in the text: usually its icon (a GIF, not
+        # worth keeping), but Notes also shows a picture it holds as a JPEG or PNG: that one is
+        # a picture of the text like any other (kept, and shown after the link).
         name = ref.get("name") or ""
         shown = ref.get("displayname") or name
         self.attachment_refs.append(name)
         label = html.escape(shown)
-        return f"[{shown}]", f'<a href="dxl-attachment:{quote(name)}">{label}</a>'
+        markup = f'<a href="dxl-attachment:{quote(name)}">{label}</a>'
+        for picture in ref.iter("{*}picture", "picture"):
+            if any(isinstance(c.tag, str) and local_name(c.tag) in _PICTURES_IN_ATTACHMENTS for c in picture):
+                markup += self.picture(picture, only=_PICTURES_IN_ATTACHMENTS, name=name or None)
+        return f"[{shown}]", markup
 
     def url_link(self, link: etree._Element) -> tuple[str, str]:
         href = (link.get("href") or "").strip()

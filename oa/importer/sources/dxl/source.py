@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from oa.importer.records import SourceRecord
+from oa.importer.records import RichValue, SourceProblem, SourceRecord
+from oa.importer.sources.dxl.encoding import declared_encoding, is_legacy, mojibake
 from oa.importer.sources.dxl.errors import DxlFormatError
 from oa.importer.sources.dxl.reader import DxlReader, check_dxl
 from oa.importer.sources.dxl.records import to_record
@@ -30,9 +31,15 @@ class DxlFileSource:
 
     def records(self) -> Iterator[SourceRecord]:
         reader = DxlReader(self.path)
+        with self.path.open("rb") as stream:
+            codec = declared_encoding(stream.read(512))
+        legacy = codec if is_legacy(codec) else None
         try:
             for document in reader:
-                yield to_record(document, reader.database)
+                record = to_record(document, reader.database)
+                if legacy:
+                    _flag_mojibake(record, legacy)
+                yield record
         except DxlFormatError as exc:  # the file changed since check(): refuse the rest
             raise SourceRefused(exc.code, str(exc), line=exc.line, column=exc.column) from exc
         summary = reader.summary
@@ -53,3 +60,28 @@ class DxlFileSource:
                 if database
                 else None,
             }
+
+
+def _flag_mojibake(record: SourceRecord, codec: str) -> None:
+    """A document of a legacy-encoded file whose text is UTF-8 read in that encoding (a file
+    that mixes encodings): each such item is a problem of the record, which is quarantined."""
+    for item in record.items:
+        for value in item.values:
+            text = value.text if isinstance(value, RichValue) else value
+            repaired = mojibake(text, codec) if isinstance(text, str) else None
+            if repaired is not None:
+                record.problems.append(
+                    SourceProblem(
+                        "mojibake",
+                        f"条目“{item.name}”按文件声明的 {codec} 编码读出的是“{text[:30]}”，实为 UTF-8 "
+                        f"文字“{repaired[:30]}”：编码与声明不符，未导入以免写入乱码。",
+                        item.name,
+                    )
+                )
+                break
+    form = record.form or ""
+    repaired = mojibake(form, codec)
+    if repaired is not None:
+        record.problems.append(
+            SourceProblem("mojibake", f"表单名“{form}”实为 UTF-8 文字“{repaired}”：编码与声明不符。")
+        )

@@ -55,13 +55,81 @@ def test_the_declared_encoding_is_honoured(encoding, subject):
     assert summary.encoding.upper() == encoding.upper()
 
 
-def test_bytes_that_do_not_match_the_declared_encoding_are_refused():
+def position_of(data: bytes, needle: bytes, codec: str) -> tuple[int, int]:
+    """(line, column) of `needle` in the file, 1-based, the column in characters."""
+    before = data[: data.index(needle)].decode(codec)
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def test_bytes_that_do_not_match_the_declared_encoding_are_refused_where_they_are():
     data = database(document(item("Subject", text(SUBJECT))), encoding="GBK").replace(
         b"encoding='GBK'", b"encoding='UTF-8'"
     )
     error = refused(data)
-    assert error.code == DxlFormatError.BAD_XML
-    assert error.line is not None
+    assert error.code == DxlFormatError.BAD_ENCODING
+    # The first GBK byte is in the database title on line 2, not line 1 (the declaration).
+    assert (error.line, error.column) == position_of(data, "发文管理".encode("gbk"), "gbk") == (2, 114)
+    assert "第 2 行第 114 列" in str(error) and "utf-8" in str(error)
+
+
+def test_an_invalid_gbk_byte_is_named_by_its_own_line_and_column():
+    data = database(
+        document(item("Subject", text(SUBJECT))),
+        document(item("Subject", text("第二份BAD")), n=2),
+        encoding="GBK",
+    ).replace(b"BAD", b"\x81\x20")
+    line, column = position_of(data, b"\x81\x20", "gbk")
+    assert line > 10
+    error = refused(data)
+    assert (error.code, error.line, error.column) == (DxlFormatError.BAD_ENCODING, line, column)
+    assert f"第 {line} 行第 {column} 列的字节 0x81 0x20 不是合法的 gbk 编码" in str(error)
+
+
+@pytest.mark.parametrize("declared", ["GBK", "GB2312", "ISO-8859-1", "windows-1252", "Big5"])
+def test_utf8_bytes_under_a_legacy_declaration_are_refused_not_read_as_mojibake(declared):
+    data = database(document(item("Subject", text("通知"))), encoding="UTF-8").replace(
+        b"encoding='UTF-8'", f"encoding='{declared}'".encode()
+    )
+    error = refused(data)
+    assert error.code == DxlFormatError.BAD_ENCODING
+    assert (error.line, error.column) == position_of(data, "发文管理".encode(), "utf-8")
+    assert f"声明的编码是 {declared}" in str(error) and "发文管理" in str(error)
+    if declared == "GBK":
+        assert "鍙戞枃绠＄悊" in str(error)  # what the declaration would have made of it
+
+
+def test_latin1_text_under_its_own_declaration_is_not_mistaken_for_utf8():
+    data = database(document(item("Subject", text("Procès-verbal"))), encoding="ISO-8859-1", title="Réunions")
+    assert check_dxl(io.BytesIO(data)) == 1
+
+
+def test_a_doctype_naming_an_external_dtd_is_refused():
+    for doctype in (
+        "<!DOCTYPE database SYSTEM 'http://127.0.0.1:9/domino_8_5_3.dtd'>",
+        "<!DOCTYPE database SYSTEM 'file:///etc/passwd'>",
+        "<!DOCTYPE database PUBLIC '-//Lotus//DXL' 'xmlschemas/domino_8_5_3.dtd'>",
+    ):
+        data = database(document(item("a", text("1")))).replace(
+            b"<database", f"{doctype}\n<database".encode(), 1
+        )
+        error = refused(data)
+        assert error.code == DxlFormatError.NOT_DXL and "外部 DTD" in str(error), doctype
+
+
+def test_an_undefined_entity_without_a_doctype_is_refused_where_it_is():
+    data = database(document(item("Subject", text("关于&foo;的通知"))))
+    error = refused(data)
+    assert error.code == DxlFormatError.BAD_XML and "foo" in str(error)
+    assert error.line == position_of(data, b"&foo;", "utf-8")[0] and error.column
+
+
+def test_an_undefined_entity_under_the_domino_doctype_is_refused_not_dropped():
+    data = database(document(item("Subject", text("关于&foo;的通知")))).replace(
+        b"<database", b"<!DOCTYPE database SYSTEM 'xmlschemas/domino_8_5_3.dtd'>\n<database", 1
+    )
+    error = refused(data)
+    assert error.code == DxlFormatError.NOT_DXL and "&foo;" in str(error)
+    assert error.line == position_of(data, b"&foo;", "utf-8")[0]
 
 
 def test_an_unknown_encoding_is_refused():
@@ -141,7 +209,7 @@ def test_a_billion_laughs_is_malformed():
 
 def test_a_doctype_naming_the_domino_dtd_is_fine_and_not_fetched():
     data = database(document(item("a", text("1")))).replace(
-        b"<database", b"<!DOCTYPE database SYSTEM 'http://127.0.0.1:9/domino_8_5_3.dtd'>\n<database", 1
+        b"<database", b"<!DOCTYPE database SYSTEM 'xmlschemas/domino_8_5_3.dtd'>\n<database", 1
     )
     check_dxl(io.BytesIO(data))
     assert [d.text("a") for d in read(data)[0]] == ["1"]
@@ -214,3 +282,18 @@ def test_a_single_design_note_is_dxl_with_no_documents():
     documents, summary = read(data)
     assert documents == []
     assert (summary.root, summary.skipped) == ("form", {"form": 1})
+
+
+def test_mojibake_is_told_from_real_legacy_text():
+    from oa.importer.sources.dxl.encoding import mojibake
+
+    assert mojibake("閫氱煡", "gbk") == "通知"
+    assert mojibake("å\x85³äº\x8eé\x80\x9aç\x9f¥", "latin-1") == "关于通知"
+    words = ["张三", "秘密", "加急", "办公室", "通知", "请示", "报告", "思政办〔2012〕3号", SUBJECT, "Procès"]
+    for word in words:
+        for codec in ("gbk", "gb18030", "big5", "latin-1"):
+            try:
+                word.encode(codec)
+            except UnicodeEncodeError:
+                continue
+            assert mojibake(word, codec) is None, (word, codec)
