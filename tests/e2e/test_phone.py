@@ -42,6 +42,8 @@ OPINION = "同意，请抓紧印发。"
 # Labels that must stay on one line: navigation, menus, tabs, buttons, radio buttons.
 LABELS = ", ".join(
     [
+        "nav a",
+        "nav button",
         ".top-nav",
         ".drawer-nav__label",
         ".tab-bar__label",
