@@ -156,8 +156,19 @@ ROUTES_JS = """(samples) => {
 }"""
 
 
-def check_phone(page, what: str) -> list[str]:
-    return [f"{what}: {p}" for p in page.evaluate(CHECK_JS, {"labels": LABELS, "scrollers": SCROLLERS})]
+# A page whose designed answer for the sample is a message: the upgrade page of a template that
+# is on the library's latest version says so (there is nothing newer to publish in this world).
+EXPECTED_MESSAGES = {"admin-template-upgrade": "没有更新的版本可升级"}
+
+
+def check_phone(page, what: str, route: str = "") -> list[str]:
+    problems = page.evaluate(CHECK_JS, {"labels": LABELS, "scrollers": SCROLLERS})
+    expected = EXPECTED_MESSAGES.get(route)
+    return [
+        f"{what}: {p}"
+        for p in problems
+        if not (expected and p.startswith("shows an error") and expected in p)
+    ]
 
 
 def shoot(page, name: str) -> Path:
@@ -368,7 +379,7 @@ def test_every_route_fits_a_phone(browser, live_platform, phone_world):
                 continue
             opened += 1
             label = f"{route['name']}{'-' + route['path'].rsplit('/', 1)[-1] if route['name'] == 'documents-register' else ''}"
-            problems += check_phone(page, f"{route['name']} {route['path']} as {username}")
+            problems += check_phone(page, f"{route['name']} {route['path']} as {username}", route["name"])
             shoot(page, label)
         assert opened >= len(routes) - 1
 
@@ -467,7 +478,7 @@ def test_a_staff_member_approves_signs_for_and_reads_on_a_phone(browser, live_pl
 
         # The document's PDF, as wide as the screen.
         page.goto(f"{base}/portal/documents/{phone_world['todo_document']}")
-        page.get_by_role("tab", name="PDF").click()
+        page.get_by_role("tab", name="版式预览").click()
         pdf = page.get_by_test_id("doc-pdf")
         expect(pdf).to_be_visible()
         frame = pdf.bounding_box()
