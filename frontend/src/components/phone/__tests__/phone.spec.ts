@@ -70,7 +70,10 @@ describe('CardList', () => {
       props: {
         rows,
         testid: 'cards',
-        fields: (r: (typeof rows)[number]) => ({ key: r.id, title: r.title, number: r.number, state: '核稿', deadline: r.due }),
+        fields: (row: unknown) => {
+          const r = row as (typeof rows)[number]
+          return { key: r.id, title: r.title, number: r.number, state: '核稿', deadline: r.due }
+        },
       },
     })
     const first = wrapper.find('[data-testid="cards-1"]')
