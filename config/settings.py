@@ -49,6 +49,8 @@ SHARED_APPS = [
     "templates_lib",
     # The exchange hub (public schema): directory, envelopes, deliveries, gateway bundles.
     "exchange",
+    # The provider's statistics (public schema): daily roll-ups per unit.
+    "stats",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -60,6 +62,7 @@ TENANT_APPS = [
     "oa.workflow",
     "oa.documents",
     "oa.importer",
+    "oa.notifications",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -101,7 +104,25 @@ WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or embedded_database_url()
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# The web process (ASGI: config/asgi.py sets OA_DB_POOL=1) runs each request's sync code in a new
+# thread, so a persistent per-thread connection lived until garbage collection and the platform
+# ran out of PostgreSQL's slots under load (issue 19, ADR 0014). It takes a bounded psycopg pool
+# instead: at most OA_DB_POOL_MAX connections per web process, returned at the end of each
+# request. Workers, beat and commands keep one persistent connection per process.
+OA_DB_POOL = os.environ.get("OA_DB_POOL") == "1"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if OA_DB_POOL else 60)}
+# Named in pg_stat_activity, so an operator (and tests/e2e/test_connections.py) sees whose they are.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "application_name", "govoa-web" if OA_DB_POOL else "govoa"
+)
+if OA_DB_POOL:
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("OA_DB_POOL_MAX", "10")),
+        # A request waits this long for a free connection, then fails cleanly (503-like 500)
+        # rather than piling up.
+        "timeout": float(os.environ.get("OA_DB_POOL_TIMEOUT", "10")),
+    }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("OA_TEST_DATABASE", "test_govoa")
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
@@ -153,6 +174,8 @@ CELERY_BEAT_SCHEDULE = {
     "workflow-deadlines": {"task": "oa.workflow.tasks.process_workflow_deadlines", "schedule": 60.0},
     # Exchange deliveries and envelopes left behind by a killed worker are queued again.
     "exchange-sweep": {"task": "exchange.tasks.sweep_stuck", "schedule": 60.0},
+    # Today's and yesterday's statistics roll-ups for every unit (stats/tasks.py); idempotent.
+    "stats-rollup": {"task": "stats.tasks.rollup_recent", "schedule": 300.0},
 }
 # Automatic 催办: remind a task's holder this many hours before its deadline (docs/workflow.md).
 OA_WORKFLOW_DUE_SOON_HOURS = int(os.environ.get("OA_WORKFLOW_DUE_SOON_HOURS", "4"))

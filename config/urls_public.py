@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/", include("api.accounts.urls")),
     path("api/", include("api.templates.urls_console")),
     path("api/", include("api.exchange.urls_console")),
+    path("api/", include("api.stats.urls_console")),
     *spa,
 ]

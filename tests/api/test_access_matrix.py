@@ -66,6 +66,9 @@ CONSOLE_ENDPOINTS = [
     ("PATCH", "/api/exchange/groups/1/", PROVIDER),
     ("DELETE", "/api/exchange/groups/1/", PROVIDER),
     ("GET", "/api/exchange/monitor/", PROVIDER),
+    ("GET", "/api/stats/overview/", PROVIDER),
+    ("GET", "/api/stats/units/", PROVIDER),
+    ("GET", "/api/stats/units/export/", PROVIDER),
     ("GET", "/api/exchange/deliveries/", PROVIDER),
     ("POST", "/api/exchange/deliveries/1/retry/", PROVIDER),
     ("GET", "/api/exchange/refusals/", PROVIDER),
@@ -174,6 +177,14 @@ UNIT_ENDPOINTS = [
     ("POST", "/api/exchange/inbox/1/sign/", "documents.receive"),
     ("POST", "/api/exchange/inbox/1/return/", "documents.receive"),
     ("POST", "/api/exchange/packages/", "documents.dispatch"),
+    # One's own notifications: someone else's is 404 (tests/api/notifications).
+    ("GET", "/api/stats/", "directory.manage"),
+    ("GET", "/api/notifications/", MEMBER),
+    ("GET", "/api/notifications/unread-count/", MEMBER),
+    ("POST", "/api/notifications/read-all/", MEMBER),
+    ("GET", "/api/notifications/preferences/", MEMBER),
+    ("PUT", "/api/notifications/preferences/", MEMBER),
+    ("POST", "/api/notifications/1/read/", MEMBER),
 ]
 
 

@@ -482,6 +482,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stats/overview/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The article's figures for the whole platform (or one unit kind), their trend per week or
+         *     month, and the split by unit kind.
+         */
+        get: operations["stats_overview_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stats/units/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Per unit over the period: each flow summed, 用户数 at its end; sortable, paged. */
+        get: operations["stats_units_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stats/units/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The same table, every unit, as an XLSX workbook. */
+        get: operations["stats_units_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/templates/": {
         parameters: {
             query?: never;
@@ -1086,6 +1140,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Refusal"][];
         };
+        PaginatedStatsUnitRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["StatsUnitRow"][];
+        };
         PaginatedUnitList: {
             /** @example 123 */
             count: number;
@@ -1171,6 +1240,14 @@ export interface components {
             /** @description The unit's enabled modules, complete (enable or disable modules by sending the new list). */
             modules?: components["schemas"]["ModulesEnum"][];
         };
+        PlatformOverview: {
+            window: components["schemas"]["Window"];
+            figures: components["schemas"]["StatsPlatformHeadline"];
+            series: components["schemas"]["StatsPeriod"][];
+            by_kind: components["schemas"]["StatsKind"][];
+            /** Format: date-time */
+            computed_at: string | null;
+        };
         ProviderAccount: {
             readonly id: number;
             /**
@@ -1254,6 +1331,55 @@ export interface components {
             readonly templates: components["schemas"]["KitTemplate"][];
             /** Format: date-time */
             readonly updated_at: string;
+        };
+        StatsKind: {
+            kind: string;
+            logins: number;
+            documents_received: number;
+            documents_sent: number;
+            exchange_sent: number;
+            exchange_received: number;
+            meeting_notices: number;
+            notices: number;
+            users: number;
+        };
+        StatsPeriod: {
+            /** Format: date */
+            period: string;
+            logins: number;
+            documents_received: number;
+            documents_sent: number;
+            exchange_sent: number;
+            exchange_received: number;
+            meeting_notices: number;
+            notices: number;
+            users: number;
+        };
+        StatsPlatformHeadline: {
+            logins_week: number;
+            exchange_sent_month: number;
+            meeting_notices_month: number;
+            documents_received_total: number;
+            documents_sent_total: number;
+            notices_total: number;
+            exchange_sent_total: number;
+            users: number;
+            units_deployed: number;
+            units_on_exchange: number;
+        };
+        StatsUnitRow: {
+            id: number;
+            code: string;
+            name: string;
+            kind: string;
+            logins: number;
+            documents_received: number;
+            documents_sent: number;
+            exchange_sent: number;
+            exchange_received: number;
+            meeting_notices: number;
+            notices: number;
+            users: number;
         };
         SuspendInputRequest: {
             reason: string;
@@ -1449,6 +1575,13 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             published_at?: string | null;
+        };
+        Window: {
+            period: string;
+            /** Format: date */
+            first: string;
+            /** Format: date */
+            last: string;
         };
     };
     responses: never;
@@ -2271,6 +2404,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StarterKit"];
+                };
+            };
+        };
+    };
+    stats_overview_retrieve: {
+        parameters: {
+            query?: {
+                date_from?: string;
+                date_to?: string;
+                kind?: string;
+                period?: "month" | "week";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformOverview"];
+                };
+            };
+        };
+    };
+    stats_units_list: {
+        parameters: {
+            query?: {
+                date_from?: string;
+                date_to?: string;
+                kind?: string;
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                period?: "month" | "week";
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedStatsUnitRowList"];
+                };
+            };
+        };
+    };
+    stats_units_export_retrieve: {
+        parameters: {
+            query?: {
+                date_from?: string;
+                date_to?: string;
+                kind?: string;
+                ordering?: string;
+                period?: "month" | "week";
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
         };
