@@ -189,6 +189,23 @@ def settle(page) -> None:
     page.wait_for_timeout(400)
 
 
+def slid_in(page, testid: str) -> None:
+    """Let a drawer finish sliding in (mid-animation it is partly off-screen); one that never
+    fits is reported by the check that follows."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            """(id) => {
+              const r = document.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect()
+              return r && r.width > 0 && r.left >= -1 && r.right <= window.innerWidth + 1
+            }""",
+            arg=testid,
+            timeout=5_000,
+        )
+    page.wait_for_timeout(300)
+
+
 def current_route(page) -> str:
     return page.evaluate(
         "() => String(document.querySelector('#app').__vue_app__.config.globalProperties.$router.currentRoute.value.name)"
@@ -390,12 +407,14 @@ def test_every_route_fits_a_phone(browser, live_platform, phone_world):
         portal.get_by_test_id("tab-more").click()
         expect(portal.get_by_test_id("phone-drawer")).to_be_visible()
         expect(portal.get_by_test_id("phone-drawer")).to_contain_text("通讯录")
+        slid_in(portal, "phone-drawer")
         problems += check_phone(portal, "portal drawer")
         shoot(portal, "drawer-portal")
         portal.get_by_test_id("phone-drawer").get_by_test_id("nav-admin").click()
         expect(portal).to_have_url(re.compile(r"/admin/"))
         portal.get_by_test_id("admin-menu-button").click()
         expect(portal.get_by_test_id("admin-menu-drawer")).to_be_visible()
+        portal.wait_for_timeout(400)  # slides up from the bottom
         problems += check_phone(portal, "admin drawer")
         shoot(portal, "drawer-admin")
         portal.get_by_test_id("admin-menu-drawer").get_by_test_id("nav-admin-roles").click()
@@ -406,6 +425,7 @@ def test_every_route_fits_a_phone(browser, live_platform, phone_world):
         settle(provider)
         provider.get_by_test_id("phone-menu-button").click()
         expect(provider.get_by_test_id("phone-drawer")).to_be_visible()
+        slid_in(provider, "phone-drawer")
         problems += check_phone(provider, "console drawer")
         shoot(provider, "drawer-console")
         provider.get_by_test_id("phone-drawer").get_by_test_id("nav-console-accounts").click()
@@ -475,6 +495,7 @@ def test_a_staff_member_approves_signs_for_and_reads_on_a_phone(browser, live_pl
         inbox.get_by_text(TITLE).click()
         drawer = page.get_by_test_id("inbox-drawer")
         expect(drawer.get_by_test_id("inbox-files")).to_contain_text("应急预案.pdf")
+        slid_in(page, "inbox-drawer")
         problems += check_phone(page, "delivery sheet")
         shoot(page, "flow-05-delivery")
         drawer.get_by_test_id("inbox-sign").click()
