@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.db.models import Q, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from exchange.models import Party
@@ -46,17 +46,19 @@ def _rows(window: Window, *, unit_ids=None, kind: str = ""):
 
 
 def _levels_at(day: datetime.date, *, unit_ids=None, kind: str = "") -> dict[str, int]:
-    """Each level (用户数) summed over units, each unit at its last row on or before `day`."""
-    latest = (
-        UnitDay.objects.filter(unit_id=OuterRef("unit_id"), day__lte=day).order_by("-day").values("day")[:1]
-    )
-    rows = UnitDay.objects.filter(day=Subquery(latest))
+    """Each level (用户数) summed over units, each unit at its last row on or before `day` (within
+    the 31 days before it: the beat job writes every unit's row every few minutes)."""
+    rows = UnitDay.objects.filter(day__lte=day, day__gt=day - datetime.timedelta(days=31))
     if unit_ids is not None:
         rows = rows.filter(unit_id__in=list(unit_ids))
     if kind:
         rows = rows.filter(unit__kind=kind)
-    totals = rows.aggregate(**{f: Sum(f) for f in LEVELS})
-    return {f: totals[f] or 0 for f in LEVELS}
+    latest = rows.order_by("unit_id", "-day").distinct("unit_id").values_list(*LEVELS)
+    totals = [0] * len(LEVELS)
+    for values in latest:
+        for n, value in enumerate(values):
+            totals[n] += value
+    return dict(zip(LEVELS, totals, strict=True))
 
 
 def headline(*, unit_ids=None, kind: str = "") -> dict:
@@ -104,38 +106,27 @@ def platform_headline(kind: str = "") -> dict:
 
 def series(period: str, window: Window, *, unit_ids=None, kind: str = "") -> list[dict]:
     """Flows per week or month of the window (every period present, zeros included), and each
-    level at the period's last day with data."""
-    trunc = PERIODS[period]
-    rows = (
+    level at the period's last day with data. One pass over the window's rows, grouped by day;
+    the days are folded into periods here."""
+    per_day = (
         _rows(window, unit_ids=unit_ids, kind=kind)
-        .annotate(period=trunc("day"))
-        .values("period")
-        .annotate(**{f: Sum(f) for f in FLOWS})
-        .order_by("period")
+        .values("day")
+        .annotate(**{f: Sum(f) for f in FIGURES})
+        .order_by("day")
     )
-    by_period = {row["period"]: row for row in rows}
-    # Levels: the sum over units of each unit's value on the period's last day in the window.
-    level_rows = (
-        _rows(window, unit_ids=unit_ids, kind=kind)
-        .annotate(period=trunc("day"))
-        .values("period", "day")
-        .annotate(**{f: Sum(f) for f in LEVELS})
-        .order_by("period", "day")
-    )
-    levels: dict = {}
-    for row in level_rows:
-        levels[row["period"]] = {f: row[f] or 0 for f in LEVELS}  # the last day wins
-    out = []
-    for start in _period_starts(period, window):
-        row = by_period.get(start, {})
-        out.append(
-            {
-                "period": start,
-                **{f: row.get(f) or 0 for f in FLOWS},
-                **levels.get(start, dict.fromkeys(LEVELS, 0)),
-            }
-        )
-    return out
+    starts = _period_starts(period, window)
+    out = {start: {"period": start, **dict.fromkeys(FIGURES, 0)} for start in starts}
+    for row in per_day:
+        day = row["day"]
+        start = day - datetime.timedelta(days=day.weekday()) if period == "week" else day.replace(day=1)
+        target = out.get(start)
+        if target is None:
+            continue
+        for f in FLOWS:
+            target[f] += row[f] or 0
+        for f in LEVELS:
+            target[f] = row[f] or 0  # days come in order: the period's last day wins
+    return list(out.values())
 
 
 def _period_starts(period: str, window: Window) -> list[datetime.date]:
@@ -155,32 +146,50 @@ def _period_starts(period: str, window: Window) -> list[datetime.date]:
 
 
 def by_kind(window: Window) -> list[dict]:
-    rows = _rows(window).values(kind=F("unit__kind")).annotate(**{f: Sum(f) for f in FLOWS}).order_by("kind")
-    levels = {
-        row["kind"]: row["users"] or 0
-        for row in UnitDay.objects.filter(day=min(window.last, timezone.localdate()))
-        .values(kind=F("unit__kind"))
-        .annotate(users=Sum("users"))
-    }
-    return [{**row, **{f: row[f] or 0 for f in FLOWS}, "users": levels.get(row["kind"], 0)} for row in rows]
+    """Flows per unit kind over the window and 用户数 at its end, folded from the per-unit rows."""
+    kinds: dict[str, dict] = {}
+    for row in per_unit(window, ordering="code"):
+        target = kinds.setdefault(row["kind"], {"kind": row["kind"], **dict.fromkeys(FIGURES, 0)})
+        for f in FIGURES:
+            target[f] += row[f]
+    return [kinds[k] for k in sorted(kinds)]
 
 
-def per_unit(window: Window, *, kind: str = "", ordering: str = "-exchange_sent", search: str = ""):
-    """One row per unit: flows summed over the window, 用户数 at its last day. A queryset of dicts
-    (paged by the caller), ordered by any figure, code, name or kind (prefix '-' for descending)."""
+def per_unit(
+    window: Window, *, kind: str = "", ordering: str = "-exchange_sent", search: str = ""
+) -> list[dict]:
+    """One row per unit: flows summed over the window, 用户数 at its last day, ordered by any
+    figure, code, name or kind (prefix '-' for descending). One grouped pass over the window's
+    roll-ups; the few hundred rows are ordered here."""
     field = ordering.lstrip("-")
     if field not in ORDERINGS:
         raise ValueError(ordering)
-    last_users = UnitDay.objects.filter(unit_id=OuterRef("pk"), day__lte=window.last).order_by("-day")
     units = Unit.objects.exclude(schema_name="public")
     if kind:
         units = units.filter(kind=kind)
     if search:
         units = units.filter(Q(name__icontains=search) | Q(code__icontains=search.lower()))
-    in_window = Q(stat_days__day__gte=window.first, stat_days__day__lte=window.last)
-    rows = units.annotate(
-        **{f: Sum(f"stat_days__{f}", filter=in_window, default=0) for f in FLOWS},
-        users=Coalesce(Subquery(last_users.values("users")[:1]), 0),
-    ).values("id", "code", "name", "kind", *FIGURES)
-    direction = "-" if ordering.startswith("-") else ""
-    return rows.order_by(f"{direction}{field}", "code")
+    units = list(units.values("id", "code", "name", "kind"))
+    ids = [u["id"] for u in units]
+    sums = {
+        row["unit_id"]: row
+        for row in _rows(window, unit_ids=ids)
+        .values("unit_id")
+        .annotate(**{f: Sum(f) for f in FLOWS})
+        .order_by()
+    }
+    last = dict(
+        UnitDay.objects.filter(
+            unit_id__in=ids, day__lte=window.last, day__gt=window.last - datetime.timedelta(days=31)
+        )
+        .order_by("unit_id", "-day")
+        .distinct("unit_id")
+        .values_list("unit_id", "users")
+    )
+    rows = [
+        {**u, **{f: (sums.get(u["id"]) or {}).get(f) or 0 for f in FLOWS}, "users": last.get(u["id"], 0)}
+        for u in units
+    ]
+    rows.sort(key=lambda r: r["code"])
+    rows.sort(key=lambda r: r[field], reverse=ordering.startswith("-"))
+    return rows

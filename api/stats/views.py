@@ -3,8 +3,11 @@ Both read the daily roll-ups in the public schema (stats/), never a unit's schem
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Max
 from django.http import HttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -44,7 +47,9 @@ def _window(params) -> dict:
 
 
 def _computed_at(unit_ids=None):
-    rows = UnitDay.objects.all()
+    """When the newest of the latest day's rows was computed (the beat job rewrites every unit's
+    row for today every few minutes)."""
+    rows = UnitDay.objects.filter(day__gte=timezone.localdate() - datetime.timedelta(days=1))
     if unit_ids is not None:
         rows = rows.filter(unit_id__in=unit_ids)
     return rows.aggregate(at=Max("computed_at"))["at"]

@@ -41,6 +41,7 @@ CONSOLE_ENDPOINTS = [
     ("POST", "/api/units/siming/suspend/", PROVIDER),
     ("POST", "/api/units/siming/resume/", PROVIDER),
     ("GET", "/api/jobs/1/", PROVIDER),
+    ("POST", "/api/jobs/1/resume/", PROVIDER),
     ("GET", "/api/modules/", PROVIDER),
     ("GET", "/api/unit-kinds/", PROVIDER),
     ("GET", "/api/provider-accounts/", PROVIDER),
