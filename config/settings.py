@@ -60,6 +60,7 @@ TENANT_APPS = [
     "oa.workflow",
     "oa.documents",
     "oa.importer",
+    "oa.archive",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -153,7 +154,11 @@ CELERY_BEAT_SCHEDULE = {
     "workflow-deadlines": {"task": "oa.workflow.tasks.process_workflow_deadlines", "schedule": 60.0},
     # Exchange deliveries and envelopes left behind by a killed worker are queued again.
     "exchange-sweep": {"task": "exchange.tasks.sweep_stuck", "schedule": 60.0},
+    # 借阅到期: loans past their end are marked expired in every unit (oa/archive/tasks.py).
+    "archive-expire-loans": {"task": "oa.archive.tasks.expire_loans", "schedule": 60.0},
 }
+# The longest loan (借阅) a staff member may ask for, in days.
+OA_ARCHIVE_MAX_LOAN_DAYS = int(os.environ.get("OA_ARCHIVE_MAX_LOAN_DAYS", "30"))
 # Automatic 催办: remind a task's holder this many hours before its deadline (docs/workflow.md).
 OA_WORKFLOW_DUE_SOON_HOURS = int(os.environ.get("OA_WORKFLOW_DUE_SOON_HOURS", "4"))
 
