@@ -339,11 +339,12 @@ def do_decide_appraisal(
     return appraisal
 
 
-def _controlled_destruction() -> None:
+def _controlled_destruction(on: bool = True) -> None:
     # The one path through the immutability trigger (archive migration 0002): for this
     # transaction only, an archived document's content may be cleared, nothing else changed.
+    # Shut again right after the writes, in case a caller's transaction goes on.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('oa.archive_destruction', 'on', true)")
+        cursor.execute("SELECT set_config('oa.archive_destruction', %s, true)", ["on" if on else ""])
 
 
 @transaction.atomic
@@ -379,6 +380,7 @@ def do_destroy_item(document: Document, *, acting_user, now=None, ip=None) -> De
     Document.objects.filter(pk=item.pk).update(body_html="", body_text="", search_vector=None)
     DocumentFile.objects.filter(document=item).update(text="", removed_at=now)
     BodyVersion.objects.filter(document=item).update(body_html="")
+    _controlled_destruction(on=False)
     appraisal.state = Appraisal.State.DONE
     appraisal.save(update_fields=["state"])
     record_event(

@@ -62,12 +62,14 @@ BEGIN
         IF TG_OP <> 'DELETE' AND legacy AND public.documents_legacy_maintenance() THEN
             RETURN NEW;
         END IF;
+        -- Columns are read through jsonb: the function serves two tables with different columns.
         IF TG_OP = 'UPDATE' AND public.documents_archive_destruction() THEN
-            IF TG_TABLE_NAME = 'documents_documentfile' AND NEW.text = '' AND NEW.removed_at IS NOT NULL
+            IF TG_TABLE_NAME = 'documents_documentfile' AND to_jsonb(NEW)->>'text' = ''
+                    AND to_jsonb(NEW)->>'removed_at' IS NOT NULL
                     AND (to_jsonb(NEW) - ARRAY['text', 'removed_at']) = (to_jsonb(OLD) - ARRAY['text', 'removed_at']) THEN
                 RETURN NEW;
             END IF;
-            IF TG_TABLE_NAME = 'documents_bodyversion' AND NEW.body_html = ''
+            IF TG_TABLE_NAME = 'documents_bodyversion' AND to_jsonb(NEW)->>'body_html' = ''
                     AND (to_jsonb(NEW) - 'body_html') = (to_jsonb(OLD) - 'body_html') THEN
                 RETURN NEW;
             END IF;

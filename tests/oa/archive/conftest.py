@@ -23,7 +23,6 @@ from tests.conftest import SIMING
 from tests.oa.documents.conftest import ROLE_HOLDERS, classified_ok, set_agency_abbr
 from tests.oa.workflow.cast import make_cast
 
-
 __all__ = ["classified_ok", "filed"]
 
 
