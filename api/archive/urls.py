@@ -5,11 +5,11 @@ from api.archive import views
 urlpatterns = [
     path("archive/catalogue/", views.CatalogueView.as_view(), name="archive-catalogue"),
     path("archive/catalogue/facets/", views.FacetsView.as_view(), name="archive-facets"),
-    path("archive/catalogue/directory.pdf", views.DirectoryPdfView.as_view(), name="archive-directory-pdf"),
+    path("archive/catalogue/directory/pdf/", views.DirectoryPdfView.as_view(), name="archive-directory-pdf"),
     path(
-        "archive/catalogue/directory.xlsx", views.DirectoryXlsxView.as_view(), name="archive-directory-xlsx"
+        "archive/catalogue/directory/xlsx/", views.DirectoryXlsxView.as_view(), name="archive-directory-xlsx"
     ),
-    path("archive/catalogue/box-labels.pdf", views.BoxLabelsView.as_view(), name="archive-box-labels"),
+    path("archive/catalogue/box-labels/", views.BoxLabelsView.as_view(), name="archive-box-labels"),
     path("archive/catalogue/<int:pk>/", views.CatalogueItemView.as_view(), name="archive-item"),
     path("archive/loans/", views.LoansView.as_view(), name="archive-loans"),
     path("archive/loans/all/", views.LoanRecordsView.as_view(), name="archive-loans-all"),
