@@ -241,6 +241,11 @@ SPECTACULAR_SETTINGS = {
         "DeliveryRouteEnum": "exchange.models.Delivery.Route",
         "DeliveryEventActionEnum": "exchange.models.DeliveryEvent.Action",
         "RefusalStageEnum": "exchange.models.PackageRefusal.Stage",
+        "LoanStateEnum": "oa.archive.models.Loan.State",
+        "AccessActionEnum": "oa.archive.models.AccessRecord.Action",
+        "AppraisalProposalEnum": "oa.archive.models.Appraisal.Proposal",
+        "AppraisalStateEnum": "oa.archive.models.Appraisal.State",
+        "TransferStateEnum": "oa.archive.models.Transfer.State",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }

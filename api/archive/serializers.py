@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.documents.serializers import PersonSerializer, _person
@@ -63,7 +64,8 @@ class CatalogueDetailSerializer(CatalogueItemSerializer):
     files = serializers.SerializerMethodField()
     due_year = serializers.SerializerMethodField()
 
-    def get_files(self, item) -> list[FileRefSerializer]:
+    @extend_schema_field(FileRefSerializer(many=True))
+    def get_files(self, item) -> list:
         from oa.archive.queries import live_files
 
         return FileRefSerializer(live_files(item), many=True).data
@@ -107,13 +109,16 @@ class LoanSerializer(serializers.ModelSerializer):
             "requested_at", "decided_at", "decided_by", "opinion", "expires_at", "ended_at", "process_instance",
         ]  # fmt: skip
 
-    def get_requester(self, loan) -> PersonSerializer:
+    @extend_schema_field(PersonSerializer)
+    def get_requester(self, loan) -> dict:
         return _person(loan.requester)
 
-    def get_decided_by(self, loan) -> PersonSerializer | None:
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_decided_by(self, loan) -> dict | None:
         return _person(loan.decided_by)
 
-    def get_items(self, loan) -> list[LoanItemSerializer]:
+    @extend_schema_field(LoanItemSerializer(many=True))
+    def get_items(self, loan) -> list:
         return LoanItemSerializer(loan.documents.order_by("archive_code"), many=True).data
 
     def get_running(self, loan) -> bool:
@@ -142,7 +147,8 @@ class AccessRecordSerializer(serializers.ModelSerializer):
             "ip",
         ]
 
-    def get_user(self, record) -> PersonSerializer:
+    @extend_schema_field(PersonSerializer)
+    def get_user(self, record) -> dict:
         return _person(record.user)
 
 
@@ -152,7 +158,8 @@ class LoanDetailSerializer(LoanSerializer):
     class Meta(LoanSerializer.Meta):
         fields = [*LoanSerializer.Meta.fields, "accesses"]
 
-    def get_accesses(self, loan) -> list[AccessRecordSerializer]:
+    @extend_schema_field(AccessRecordSerializer(many=True))
+    def get_accesses(self, loan) -> list:
         records = loan.accesses.select_related("user__account", "document").order_by("-at", "-id")
         return AccessRecordSerializer(records, many=True).data
 
@@ -190,10 +197,12 @@ class AppraisalSerializer(serializers.ModelSerializer):
             "proposed_by", "proposed_at", "decided_by", "decided_at", "opinion", "review_year",
         ]  # fmt: skip
 
-    def get_proposed_by(self, a) -> PersonSerializer:
+    @extend_schema_field(PersonSerializer)
+    def get_proposed_by(self, a) -> dict:
         return _person(a.proposed_by)
 
-    def get_decided_by(self, a) -> PersonSerializer | None:
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_decided_by(self, a) -> dict | None:
         return _person(a.decided_by)
 
 
@@ -220,18 +229,20 @@ class DestructionSerializer(serializers.ModelSerializer):
             "files", "destroyed_by", "destroyed_at", "approved_by",
         ]  # fmt: skip
 
-    def get_destroyed_by(self, r) -> PersonSerializer:
+    @extend_schema_field(PersonSerializer)
+    def get_destroyed_by(self, r) -> dict:
         return _person(r.destroyed_by)
 
-    def get_approved_by(self, r) -> PersonSerializer | None:
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_approved_by(self, r) -> dict | None:
         return _person(r.appraisal.decided_by)
 
 
-class TransferInput(serializers.Serializer):
+class ArchiveTransferInput(serializers.Serializer):
     year = serializers.IntegerField()
 
 
-class TransferSerializer(serializers.ModelSerializer):
+class ArchiveTransferSerializer(serializers.ModelSerializer):
     created_by = serializers.SerializerMethodField()
     verified_by = serializers.SerializerMethodField()
 
@@ -242,10 +253,12 @@ class TransferSerializer(serializers.ModelSerializer):
             "created_by", "created_at", "verified_by", "verified_at",
         ]  # fmt: skip
 
-    def get_created_by(self, t) -> PersonSerializer:
+    @extend_schema_field(PersonSerializer)
+    def get_created_by(self, t) -> dict:
         return _person(t.created_by)
 
-    def get_verified_by(self, t) -> PersonSerializer | None:
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_verified_by(self, t) -> dict | None:
         return _person(t.verified_by)
 
 
@@ -262,4 +275,4 @@ class VerificationSerializer(serializers.Serializer):
     file_count = serializers.IntegerField()
     sha256 = serializers.CharField()
     problems = serializers.ListField(child=serializers.CharField())
-    transfer = TransferSerializer(allow_null=True)
+    transfer = ArchiveTransferSerializer(allow_null=True)

@@ -330,20 +330,20 @@ class DestructionsView(generics.ListAPIView):
 
 class TransfersView(generics.ListAPIView):
     permission_classes = [MANAGE]
-    serializer_class = s.TransferSerializer
+    serializer_class = s.ArchiveTransferSerializer
     pagination_class = Pagination
 
     def get_queryset(self):
         return queries.transfers(self.request.user)
 
-    @extend_schema(request=s.TransferInput, responses={201: s.TransferSerializer})
+    @extend_schema(request=s.ArchiveTransferInput, responses={201: s.ArchiveTransferSerializer})
     def post(self, request):
-        data = s.TransferInput(data=request.data)
+        data = s.ArchiveTransferInput(data=request.data)
         data.is_valid(raise_exception=True)
         record, _package = actions.do_export_transfer(
             acting_user=request.user, year=data.validated_data["year"], ip=client_ip(request)
         )
-        return Response(s.TransferSerializer(record).data, status=status.HTTP_201_CREATED)
+        return Response(s.ArchiveTransferSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
 class TransferPackageView(APIView):
