@@ -55,8 +55,9 @@ def _archivist_ids() -> list[int]:
     return [s.user_id for s in Staff.objects.select_related("user") if has_permission(s.user, queries.MANAGE)]
 
 
-def _tell_later(user_ids: list[int], *, event: str, summary: str, link: str = "") -> None:
-    transaction.on_commit(lambda: notify.tell(user_ids, event=event, summary=summary, link=link))
+def _tell(user_ids: list[int], *, event: str, summary: str, link: str = "", source=None, actor=None) -> None:
+    # Inside the action's transaction: the notices go (and are pushed) only if it commits.
+    notify.tell(user_ids, event=event, summary=summary, link=link, source=source, actor=actor)
 
 
 # --- 借阅 ---------------------------------------------------------------------------------------
@@ -145,11 +146,13 @@ def step_decide_loan(loan: Loan, *, acting_user, outcome: str, opinion: str, now
         summary = f"不批准借阅：{opinion}"
     loan.save(update_fields=["state", "decided_by", "decided_at", "opinion", "expires_at", "ended_at"])
     record_event(f"archive.loan_{loan.state}", acting_user=acting_user, target=loan, summary=summary)
-    _tell_later(
+    _tell(
         [loan.requester_id],
         event=f"archive.loan_{loan.state}",
         summary=summary,
         link=f"/portal/archive/loans/{loan.pk}",
+        source=loan,
+        actor=acting_user,
     )
 
 
@@ -228,11 +231,12 @@ def do_expire_loans(*, now=None) -> int:
         loan.state, loan.ended_at = Loan.State.EXPIRED, now
         loan.save(update_fields=["state", "ended_at"])
         record_event("archive.loan_expired", acting_user=None, target=loan, summary="借阅到期，自动收回")
-        _tell_later(
+        _tell(
             [loan.requester_id],
             event="archive.loan_expired",
             summary="您借阅的档案已到期收回",
             link=f"/portal/archive/loans/{loan.pk}",
+            source=loan,
         )
     return len(due)
 
@@ -289,11 +293,13 @@ def do_propose_appraisal(
     approvers = [
         s.user_id for s in Staff.objects.select_related("user") if has_permission(s.user, queries.APPROVE)
     ]
-    _tell_later(
+    _tell(
         approvers,
         event="archive.appraisal_proposed",
         summary=f"待审批的档案鉴定：{document.archive_code}",
         link="/portal/archive/appraisal",
+        source=appraisal,
+        actor=acting_user,
     )
     return appraisal
 
@@ -330,11 +336,13 @@ def do_decide_appraisal(
         detail={"approve": approve, "opinion": opinion},
         ip=ip,
     )
-    _tell_later(
+    _tell(
         [appraisal.proposed_by_id],
         event="archive.appraisal_decided",
         summary=f"鉴定意见已{verdict}",
         link="/portal/archive/appraisal",
+        source=appraisal,
+        actor=acting_user,
     )
     return appraisal
 

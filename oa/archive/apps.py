@@ -9,7 +9,8 @@ class ArchiveConfig(AppConfig):
 
     def ready(self) -> None:
         # The 借阅 flow calls back into this module at its approval step (oa/workflow/module_hooks.py).
-        from oa.archive import steps
+        from oa.archive import notify, steps
         from oa.workflow import module_hooks
 
         module_hooks.register(steps.MODULE, steps.HOOKS)
+        notify.register_kinds()

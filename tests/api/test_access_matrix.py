@@ -41,6 +41,7 @@ CONSOLE_ENDPOINTS = [
     ("POST", "/api/units/siming/suspend/", PROVIDER),
     ("POST", "/api/units/siming/resume/", PROVIDER),
     ("GET", "/api/jobs/1/", PROVIDER),
+    ("POST", "/api/jobs/1/resume/", PROVIDER),
     ("GET", "/api/modules/", PROVIDER),
     ("GET", "/api/unit-kinds/", PROVIDER),
     ("GET", "/api/provider-accounts/", PROVIDER),
@@ -66,6 +67,9 @@ CONSOLE_ENDPOINTS = [
     ("PATCH", "/api/exchange/groups/1/", PROVIDER),
     ("DELETE", "/api/exchange/groups/1/", PROVIDER),
     ("GET", "/api/exchange/monitor/", PROVIDER),
+    ("GET", "/api/stats/overview/", PROVIDER),
+    ("GET", "/api/stats/units/", PROVIDER),
+    ("GET", "/api/stats/units/export/", PROVIDER),
     ("GET", "/api/exchange/deliveries/", PROVIDER),
     ("POST", "/api/exchange/deliveries/1/retry/", PROVIDER),
     ("GET", "/api/exchange/refusals/", PROVIDER),
@@ -201,6 +205,14 @@ UNIT_ENDPOINTS = [
     ("POST", "/api/archive/transfers/", "archive.manage"),
     ("POST", "/api/archive/transfers/verify/", "archive.manage"),
     ("GET", "/api/archive/transfers/1/package/", "archive.manage"),
+    # One's own notifications: someone else's is 404 (tests/api/notifications).
+    ("GET", "/api/stats/", "directory.manage"),
+    ("GET", "/api/notifications/", MEMBER),
+    ("GET", "/api/notifications/unread-count/", MEMBER),
+    ("POST", "/api/notifications/read-all/", MEMBER),
+    ("GET", "/api/notifications/preferences/", MEMBER),
+    ("PUT", "/api/notifications/preferences/", MEMBER),
+    ("POST", "/api/notifications/1/read/", MEMBER),
 ]
 
 

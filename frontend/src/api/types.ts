@@ -267,3 +267,22 @@ export type AppraisalInput = U['AppraisalInputRequest']
 export type DestructionRecord = U['Destruction']
 export type ArchiveTransfer = U['ArchiveTransfer']
 export type TransferVerification = U['Verification']
+// ---------------------------------------------------------------- 平台统计
+export type StatsPlatformOverview = C['PlatformOverview']
+export type StatsUnitOverview = U['UnitOverview']
+export type StatsPeriod = C['StatsPeriod']
+export type StatsKind = C['StatsKind']
+export type StatsUnitRow = C['StatsUnitRow']
+export type StatsPeriodName = 'week' | 'month'
+export interface StatsQuery {
+  period?: StatsPeriodName
+  date_from?: string
+  date_to?: string
+  kind?: string
+}
+export interface StatsUnitQuery extends StatsQuery {
+  ordering?: string
+  search?: string
+  page?: number
+  page_size?: number
+}

@@ -12,6 +12,7 @@ from oa.archive import actions, queries
 from oa.archive.models import AccessRecord, Loan
 from oa.core.errors import ActionError, ErrorCode
 from oa.core.models import AuditEvent
+from oa.notifications.models import Notification
 from oa.workflow import actions as workflow_actions
 from oa.workflow.models import HumanTask
 from tests.oa.archive.conftest import filed
@@ -62,6 +63,8 @@ def test_it_lends_through_the_flow_and_the_loan_expires_by_itself(people):
     assert refused.value.code == ErrorCode.LOAN_EXPIRED
     actions_logged = set(AuditEvent.objects.filter(target_id=str(loan.pk)).values_list("action", flat=True))
     assert {"archive.loan_requested", "archive.loan_approved", "archive.loan_expired"} <= actions_logged
+    told = Notification.objects.filter(recipient=people["clerk"], source_id=str(loan.pk))
+    assert set(told.values_list("kind", flat=True)) == {"archive.loan_approved", "archive.loan_expired"}
 
 
 def test_a_refused_loan_lends_nothing(people):
