@@ -8,4 +8,6 @@ from tenant_schemas_celery.app import CeleryApp
 
 app = CeleryApp("govoa")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["oa.core", "oa.workflow", "oa.importer", "oa.notifications", "tenants", "exchange"])
+app.autodiscover_tasks(
+    ["oa.core", "oa.workflow", "oa.importer", "oa.notifications", "oa.archive", "tenants", "exchange"]
+)

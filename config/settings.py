@@ -66,6 +66,7 @@ TENANT_APPS = [
     "oa.workflow",
     "oa.documents",
     "oa.importer",
+    "oa.archive",
     "oa.notifications",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -184,11 +185,15 @@ CELERY_BEAT_SCHEDULE = {
     "workflow-deadlines": {"task": "oa.workflow.tasks.process_workflow_deadlines", "schedule": 60.0},
     # Exchange deliveries and envelopes left behind by a killed worker are queued again.
     "exchange-sweep": {"task": "exchange.tasks.sweep_stuck", "schedule": 60.0},
+    # 借阅到期: loans past their end are marked expired in every unit (oa/archive/tasks.py).
+    "archive-expire-loans": {"task": "oa.archive.tasks.expire_loans", "schedule": 60.0},
     # Today's and yesterday's statistics roll-ups for every unit (stats/tasks.py); idempotent.
     "stats-rollup": {"task": "stats.tasks.rollup_recent", "schedule": 300.0},
     # Bulk jobs whose worker died are marked failed (interrupted, resumable): tenants/jobs.py.
     "bulk-job-sweep": {"task": "tenants.tasks.sweep_stale_jobs_task", "schedule": 60.0},
 }
+# The longest loan (借阅) a staff member may ask for, in days.
+OA_ARCHIVE_MAX_LOAN_DAYS = int(os.environ.get("OA_ARCHIVE_MAX_LOAN_DAYS", "30"))
 # A running bulk job whose worker has not reported for this long is taken as dead.
 OA_JOB_STALE_SECONDS = int(os.environ.get("OA_JOB_STALE_SECONDS", "600"))
 # Automatic 催办: remind a task's holder this many hours before its deadline (docs/workflow.md).
@@ -319,6 +324,11 @@ SPECTACULAR_SETTINGS = {
         "DeliveryRouteEnum": "exchange.models.Delivery.Route",
         "DeliveryEventActionEnum": "exchange.models.DeliveryEvent.Action",
         "RefusalStageEnum": "exchange.models.PackageRefusal.Stage",
+        "LoanStateEnum": "oa.archive.models.Loan.State",
+        "AccessActionEnum": "oa.archive.models.AccessRecord.Action",
+        "AppraisalProposalEnum": "oa.archive.models.Appraisal.Proposal",
+        "AppraisalStateEnum": "oa.archive.models.Appraisal.State",
+        "TransferStateEnum": "oa.archive.models.Transfer.State",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

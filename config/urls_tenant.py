@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("api.documents.urls")),
     path("api/", include("api.importer.urls")),
     path("api/", include("api.exchange.urls_unit")),
+    path("api/", include("api.archive.urls")),
     path("api/", include("api.notifications.urls")),
     path("api/", include("api.stats.urls_unit")),
     *spa,

@@ -27,7 +27,7 @@ CATALOGUE: tuple[Module, ...] = (
     Module("supervision", "督办", "Supervision", "督办事项、分解落实与效能统计"),
     Module("notices", "信息发布", "Notices", "通知公告与阅读回执"),
     Module("messaging", "即时通信", "Messaging", "即时消息与内部邮件"),
-    Module("archive", "档案", "Archive", "公文归档与档案检索"),
+    Module("archive", "档案", "Archive", "档案目录、借阅、鉴定销毁与移交", available=True),
 )
 BY_CODE = {m.code: m for m in CATALOGUE}
 DEFAULT_MODULES = [m.code for m in CATALOGUE]

@@ -40,6 +40,10 @@ class ErrorCode(StrEnum):
     NUMBERING_INCOMPLETE = "numbering_incomplete"
     NUMBER_COLLISION = "number_collision"
     ARCHIVED = "archived"
+    # 档案 (oa/archive)
+    LOAN_EXPIRED = "loan_expired"
+    NO_DECISION = "no_decision"
+    PACKAGE_INVALID = "package_invalid"
 
 
 class ActionError(Exception):

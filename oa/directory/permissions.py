@@ -35,6 +35,10 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission("documents.receive", "签收与收文登记", "Acknowledge and register incoming documents"),
     Permission("documents.instruct", "拟办与批办", "Propose and give instructions"),
     Permission("documents.archive", "归档", "Archive documents"),
+    # 档案 (oa/archive): the archivist keeps the catalogue, loans' records, appraisal and
+    # transfer; a leader approves appraisal decisions (keep or destroy).
+    Permission("archive.manage", "档案管理（目录、借阅记录、鉴定、移交）", "Manage the archive"),
+    Permission("archive.approve", "档案鉴定审批（继续保存或销毁）", "Approve appraisal decisions"),
     Permission("meetings.manage", "会议与会议室管理", "Manage meetings and rooms"),
     Permission("affairs.approve", "事务审批（请假、用车、用印）", "Approve affairs requests"),
     Permission("affairs.vehicles", "车辆调度", "Dispatch vehicles"),

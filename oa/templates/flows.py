@@ -53,6 +53,8 @@ def flow_info(bpmn_xml: str) -> FlowInfo:
 
 
 DOCUMENT_MODULE = "documents"
+# Modules whose flows start from their own pages (they create their record too).
+OWN_PAGE_MODULES = frozenset({DOCUMENT_MODULE, "archive"})
 
 
 def _module(template: UnitTemplate) -> str:
@@ -135,8 +137,9 @@ def startable_flows(user) -> list[dict]:
     for template in UnitTemplate.objects.filter(kind=TemplateKind.FLOW).order_by("code"):
         info = flow_info(template.content_text)
         module = modules.get(template.parent_code or template.code, "")
-        # 发文/收文 start from their own pages (拟稿, 收文登记), which create the document too.
-        if module == DOCUMENT_MODULE or not _may_start(user, info.starter_groups):
+        # 发文/收文 start from their own pages (拟稿, 收文登记), which create the document too;
+        # 借阅 from the archive's catalogue, which creates the loan.
+        if module in OWN_PAGE_MODULES or not _may_start(user, info.starter_groups):
             continue
         form = forms.get(info.form_key) if info.form_key else None
         result.append(

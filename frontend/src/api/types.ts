@@ -258,6 +258,23 @@ export type ImporterOptions = U['Options']
 export type ImporterFieldOption = U['FieldOption']
 export type QuarantineRetryInput = U['RetryInputRequest']
 
+// ---------------------------------------------------------------- 档案 (archive)
+
+export type CatalogueItem = U['CatalogueItem']
+export type CatalogueDetail = U['CatalogueDetail']
+export type CatalogueFacets = U['Facets']
+export type CatalogueQuery = NonNullable<UnitOps['archive_catalogue_list']['parameters']['query']>
+export type Loan = U['Loan']
+export type LoanDetail = U['LoanDetail']
+export type LoanInput = U['LoanInputRequest']
+export type LoanState = U['LoanStateEnum']
+export type AccessRecord = U['AccessRecord']
+export type DueItem = U['DueItem']
+export type Appraisal = U['Appraisal']
+export type AppraisalInput = U['AppraisalInputRequest']
+export type DestructionRecord = U['Destruction']
+export type ArchiveTransfer = U['ArchiveTransfer']
+export type TransferVerification = U['Verification']
 // ---------------------------------------------------------------- 平台统计
 export type StatsPlatformOverview = C['PlatformOverview']
 export type StatsUnitOverview = U['UnitOverview']
