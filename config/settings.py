@@ -237,6 +237,7 @@ SPECTACULAR_SETTINGS = {
         "DeliveryRouteEnum": "exchange.models.Delivery.Route",
         "DeliveryEventActionEnum": "exchange.models.DeliveryEvent.Action",
         "RefusalStageEnum": "exchange.models.PackageRefusal.Stage",
+        "PortalSectionLayoutEnum": "oa.portal.sections.LAYOUTS",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }

@@ -979,6 +979,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My notifications, newest first (?kind=, ?unread=true|false). */
+        get: operations["notifications_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/read/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["notifications_read_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/preferences/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Which kinds reach me (all on by default). */
+        get: operations["notifications_preferences_list"];
+        /** @description Which kinds reach me (all on by default). */
+        put: operations["notifications_preferences_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read-all/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["notifications_read_all_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/unread-count/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The bell's badge; also what the portal polls when the WebSocket is blocked. */
+        get: operations["notifications_unread_count_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/portal/home/": {
         parameters: {
             query?: never;
@@ -986,7 +1070,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The staff portal's home page (统一门户首页): who I am and what my unit has. */
+        /**
+         * @description The staff portal's home page (统一门户首页): who I am, what my unit has, and the
+         *     registered sections (oa.portal.sections): to-do, notifications, calendar, shortcuts...
+         */
         get: operations["portal_home_retrieve"];
         put?: never;
         post?: never;
@@ -1865,6 +1952,36 @@ export interface components {
             user: components["schemas"]["Me"];
             unit: components["schemas"]["HomeUnit"];
             modules: components["schemas"]["Module"][];
+            sections: components["schemas"]["HomeSection"][];
+        };
+        HomeGroup: {
+            code: string;
+            label: string;
+            count: number;
+            link: string;
+        };
+        HomeItem: {
+            key: string;
+            title: string;
+            subtitle: string;
+            link: string;
+            /** Format: date-time */
+            at: string | null;
+            unread: boolean;
+            tag: string;
+            tag_type: string;
+        };
+        HomeSection: {
+            code: string;
+            title: string;
+            title_en: string;
+            layout: components["schemas"]["PortalSectionLayoutEnum"];
+            count: number | null;
+            more_link: string;
+            /** Format: date-time */
+            start: string | null;
+            groups: components["schemas"]["HomeGroup"][];
+            items: components["schemas"]["HomeItem"][];
         };
         HomeUnit: {
             code: string;
@@ -2191,6 +2308,22 @@ export interface components {
             name_en: string;
             available: boolean;
         };
+        Notification: {
+            readonly id: number;
+            kind: string;
+            readonly kind_label: string;
+            title: string;
+            body?: string;
+            link?: string;
+            source_type?: string;
+            source_id?: string;
+            actor_name?: string;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            read_at?: string | null;
+            readonly read: boolean;
+        };
         /** @enum {unknown} */
         NullEnum: null;
         Options: {
@@ -2324,6 +2457,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["InboxItem"][];
+        };
+        PaginatedNotificationList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Notification"][];
         };
         PaginatedQuarantineItemList: {
             /** @example 123 */
@@ -2520,6 +2668,13 @@ export interface components {
             name: string;
             name_en: string;
         };
+        /**
+         * @description * `list` - list
+         *     * `calendar` - calendar
+         *     * `shortcuts` - shortcuts
+         * @enum {string}
+         */
+        PortalSectionLayoutEnum: "list" | "calendar" | "shortcuts";
         Position: {
             readonly id: number;
             name: string;
@@ -2529,6 +2684,20 @@ export interface components {
             name: string;
             /** @default 100 */
             rank: number;
+        };
+        Preference: {
+            kind: string;
+            label: string;
+            label_en: string;
+            module: string;
+            enabled: boolean;
+        };
+        PreferenceChangeRequest: {
+            kind: string;
+            enabled: boolean;
+        };
+        PreferencesUpdateRequest: {
+            preferences: components["schemas"]["PreferenceChangeRequest"][];
         };
         Problem: {
             field: string;
@@ -2613,6 +2782,14 @@ export interface components {
          * @enum {string}
          */
         QuarantineReasonEnum: "missing_title" | "bad_date" | "unknown_form" | "broken_attachment" | "missing_key" | "duplicate_key" | "missing_field" | "bad_value" | "duplicate_number" | "classification_too_high" | "unreadable";
+        ReadAllRequest: {
+            /** @default  */
+            kind: string;
+        };
+        ReadAllResult: {
+            marked: number;
+            unread: number;
+        };
         ReasonOption: {
             code: components["schemas"]["QuarantineReasonEnum"];
             label: string;
@@ -3111,6 +3288,9 @@ export interface components {
             readonly updated_at: string;
             /** @description Text (BPMN XML) for flows; a JSON object for the other kinds. */
             readonly content: unknown;
+        };
+        UnreadCount: {
+            unread: number;
         };
         UpgradeInputRequest: {
             /** @description Default: the latest published version. */
@@ -4846,6 +5026,141 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunDetail"];
+                };
+            };
+        };
+    };
+    notifications_list: {
+        parameters: {
+            query?: {
+                kind?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedNotificationList"];
+                };
+            };
+        };
+    };
+    notifications_read_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+        };
+    };
+    notifications_preferences_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preference"][];
+                };
+            };
+        };
+    };
+    notifications_preferences_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PreferencesUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PreferencesUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preference"][];
+                };
+            };
+        };
+    };
+    notifications_read_all_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReadAllRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReadAllRequest"];
+                "multipart/form-data": components["schemas"]["ReadAllRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAllResult"];
+                };
+            };
+        };
+    };
+    notifications_unread_count_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
                 };
             };
         };
