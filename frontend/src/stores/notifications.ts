@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { fetchUnreadCount } from '@/api/notifications'
+import { fetchUnreadCount, listNotifications } from '@/api/notifications'
 
 /** A notification as the socket pushes it (a subset of the API's). */
 export interface LiveNotification {
@@ -34,12 +34,46 @@ export const useNotificationStore = defineStore('notifications', () => {
   let retryTimer: ReturnType<typeof setTimeout> | null = null
   let backoff = 2_000
   let started = false
+  // The newest notification this tab has announced: a count that grows without a push (the
+  // socket dropped and reconnected, or polling) fetches what is new and announces it too.
+  let newestSeen = 0
+
+  function announce(items: LiveNotification[]) {
+    const fresh = items.filter((i) => i.id > newestSeen)
+    if (!fresh.length) return
+    newestSeen = Math.max(newestSeen, ...fresh.map((i) => i.id))
+    for (const listener of listeners) listener(fresh)
+  }
+
+  async function catchUp() {
+    try {
+      const page = await listNotifications({ unread: true, page_size: 5 }, true)
+      announce(page.results as unknown as LiveNotification[])
+    } catch {
+      // the next count will try again
+    }
+  }
+
+  function setCount(n: number) {
+    const grew = unread.value !== null && n > unread.value
+    unread.value = n
+    if (grew) void catchUp()
+  }
 
   async function refresh() {
     try {
-      unread.value = (await fetchUnreadCount()).unread
+      setCount((await fetchUnreadCount()).unread)
     } catch {
       // the badge stays as it was
+    }
+  }
+
+  async function primeNewest() {
+    try {
+      const page = await listNotifications({ page_size: 1 }, true)
+      newestSeen = Math.max(newestSeen, page.results[0]?.id ?? 0)
+    } catch {
+      // nothing announced yet either way
     }
   }
 
@@ -60,9 +94,11 @@ export const useNotificationStore = defineStore('notifications', () => {
     } catch {
       return
     }
-    if (typeof data.unread === 'number') unread.value = data.unread
     if (data.type === 'notification' && data.items?.length) {
-      for (const listener of listeners) listener(data.items)
+      announce(data.items)
+      if (typeof data.unread === 'number') unread.value = data.unread
+    } else if (typeof data.unread === 'number') {
+      setCount(data.unread)
     }
   }
 
@@ -105,7 +141,7 @@ export const useNotificationStore = defineStore('notifications', () => {
   function start() {
     if (started) return
     started = true
-    void refresh()
+    void primeNewest().then(refresh)
     startPolling()
     connect()
   }

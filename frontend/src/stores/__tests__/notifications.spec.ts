@@ -70,6 +70,32 @@ describe('the notification store', () => {
     store.stop()
   })
 
+  it('announces what is new when the count grows without a push (a dropped socket, polling)', async () => {
+    vi.stubGlobal('WebSocket', FakeSocket)
+    let listed = 0
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (req: Request) => {
+        const url = typeof req === 'string' ? req : req.url
+        const body = url.includes('unread-count')
+          ? { unread: 1 }
+          : { count: 1, next: null, previous: null, results: listed++ ? [{ id: 8, title: '催办：核稿' }, { id: 7, title: '旧的' }] : [{ id: 7, title: '旧的' }] }
+        return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
+      }),
+    )
+    const store = useNotificationStore()
+    const seen: string[] = []
+    store.onNew((items) => seen.push(...items.map((i) => i.title)))
+    store.start()
+    await vi.advanceTimersByTimeAsync(10)
+    FakeSocket.last!.open()
+    FakeSocket.last!.push({ type: 'unread', unread: 2 })
+    await vi.advanceTimersByTimeAsync(10)
+    expect(store.unread).toBe(2)
+    expect(seen).toEqual(['催办：核稿']) // the one already there before is not announced
+    store.stop()
+  })
+
   it('works with no WebSocket at all', async () => {
     vi.stubGlobal('WebSocket', undefined)
     vi.stubGlobal('fetch', answerCount(1))
