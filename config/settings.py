@@ -11,7 +11,7 @@ from config.embedded import BASE_DIR, VAR_DIR, embedded_broker_settings, embedde
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():  # unset, or set empty (compose's ${X:-}): the default
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -43,12 +43,18 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    # Swagger UI's and Redoc's files, pinned, served from our static files (no CDN).
+    "drf_spectacular_sidecar",
     "channels",
     "oa.core",
+    # The API layer: no models; its ready() installs the shared input validation (api.validation).
+    "api",
     # The shared template library (public schema); units read it through search_path.
     "templates_lib",
     # The exchange hub (public schema): directory, envelopes, deliveries, gateway bundles.
     "exchange",
+    # The provider's statistics (public schema): daily roll-ups per unit.
+    "stats",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -72,9 +78,13 @@ ROOT_URLCONF = "config.urls_tenant"
 OA_TEMPLATE_SCHEMA = os.environ.get("OA_TEMPLATE_SCHEMA", "unit_template")
 
 MIDDLEWARE = [
+    # Content-Security-Policy on every response (SPA, console, API docs, errors): outermost.
+    "oa.core.middleware.ContentSecurityPolicyMiddleware",
     # Static assets are the same for every host: served before the unit lookup.
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every /api/ request's query parameters, checked once for every view (api.params).
+    "api.middleware.ApiInputMiddleware",
     "tenants.middleware.UnitHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -83,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "oa.core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Files written for work that does not commit are removed (oa/core/files.py).
+    "oa.core.middleware.FilesFollowTransactionMiddleware",
 ]
 
 TEMPLATES = [
@@ -102,7 +114,25 @@ WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or embedded_database_url()
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# The web process (ASGI: config/asgi.py sets OA_DB_POOL=1) runs each request's sync code in a new
+# thread, so a persistent per-thread connection lived until garbage collection and the platform
+# ran out of PostgreSQL's slots under load (issue 19, ADR 0014). It takes a bounded psycopg pool
+# instead: at most OA_DB_POOL_MAX connections per web process, returned at the end of each
+# request. Workers, beat and commands keep one persistent connection per process.
+OA_DB_POOL = os.environ.get("OA_DB_POOL") == "1"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if OA_DB_POOL else 60)}
+# Named in pg_stat_activity, so an operator (and tests/e2e/test_connections.py) sees whose they are.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "application_name", "govoa-web" if OA_DB_POOL else "govoa"
+)
+if OA_DB_POOL:
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("OA_DB_POOL_MAX", "10")),
+        # A request waits this long for a free connection, then fails cleanly (503-like 500)
+        # rather than piling up.
+        "timeout": float(os.environ.get("OA_DB_POOL_TIMEOUT", "10")),
+    }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("OA_TEST_DATABASE", "test_govoa")
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
@@ -160,7 +190,13 @@ CELERY_BEAT_SCHEDULE = {
     "workflow-deadlines": {"task": "oa.workflow.tasks.process_workflow_deadlines", "schedule": 60.0},
     # Exchange deliveries and envelopes left behind by a killed worker are queued again.
     "exchange-sweep": {"task": "exchange.tasks.sweep_stuck", "schedule": 60.0},
+    # Today's and yesterday's statistics roll-ups for every unit (stats/tasks.py); idempotent.
+    "stats-rollup": {"task": "stats.tasks.rollup_recent", "schedule": 300.0},
+    # Bulk jobs whose worker died are marked failed (interrupted, resumable): tenants/jobs.py.
+    "bulk-job-sweep": {"task": "tenants.tasks.sweep_stale_jobs_task", "schedule": 60.0},
 }
+# A running bulk job whose worker has not reported for this long is taken as dead.
+OA_JOB_STALE_SECONDS = int(os.environ.get("OA_JOB_STALE_SECONDS", "600"))
 # Automatic 催办: remind a task's holder this many hours before its deadline (docs/workflow.md).
 OA_WORKFLOW_DUE_SOON_HOURS = int(os.environ.get("OA_WORKFLOW_DUE_SOON_HOURS", "4"))
 
@@ -183,18 +219,53 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("OA_SECURE_COOKIES", False)
+# Served over https (OA_PUBLIC_SCHEME=https): TLS ends at the proxy in front of us, which says
+# so in X-Forwarded-Proto; cookies are then secure and HSTS is sent (docs/security.md).
+OA_BEHIND_TLS_PROXY = env_bool("OA_BEHIND_TLS_PROXY", OA_PUBLIC_SCHEME == "https")
+SESSION_COOKIE_SECURE = env_bool("OA_SECURE_COOKIES", OA_BEHIND_TLS_PROXY)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-if env_bool("OA_BEHIND_TLS_PROXY", False):
+if OA_BEHIND_TLS_PROXY:
     # The proxy (platform/nginx.conf) terminates TLS and says so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Strict-Transport-Security: SecurityMiddleware sends it on https responses only (plain http
+# in development gets none). Units are subdomains of the base domain: they are covered too.
+SECURE_HSTS_SECONDS = int(os.environ.get("OA_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = False
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (oa/core/middleware.py): scripts only from our own static files (no
+# inline script, no eval: vue-i18n compiles messages without eval); styles also inline, as
+# Element Plus, ECharts and Swagger UI set element styles; frame-ancestors follows each
+# response's X-Frame-Options ('none' unless a view allows SAMEORIGIN, as the PDF preview does).
+OA_CSP_DIRECTIVES = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "frame-src": "'self' blob:",
+    "worker-src": "'self' blob:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+}
 OA_DEMO_PASSWORD = os.environ.get("OA_DEMO_PASSWORD", "Demo@2026pass")
 OA_UPLOAD_MAX_BYTES = int(os.environ.get("OA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = OA_UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = OA_UPLOAD_MAX_BYTES
+# Each uploaded file is held to its operation's limit while it streams in (api.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "api.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# JSON bodies nested deeper than this are refused before decoding (api.parsers).
+OA_JSON_MAX_DEPTH = int(os.environ.get("OA_JSON_MAX_DEPTH", "32"))
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -205,6 +276,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -214,6 +290,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Console (base host) and unit portal (<code>.<base host>) API.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Pinned copies shipped by drf-spectacular-sidecar (requirements.lock), not a CDN's @latest.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "tenants.modules.UNIT_KIND_CHOICES",
@@ -245,7 +325,11 @@ SPECTACULAR_SETTINGS = {
         "RefusalStageEnum": "exchange.models.PackageRefusal.Stage",
         "PortalSectionLayoutEnum": "oa.portal.sections.LAYOUTS",
     },
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # Every operation's error answers ({code, detail, field}) are declared (api.openapi_hooks).
+        "api.openapi_hooks.declare_error_responses",
+    ],
 }
 
 # --- i18n ---------------------------------------------------------------------------------

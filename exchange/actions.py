@@ -360,6 +360,33 @@ def _document_contents(document) -> tuple[list[FileEntry], dict[str, bytes]]:
     return entries, contents
 
 
+def check_sender_identity(meta, sender: Party) -> None:
+    """发文机关 is the authenticated unit, never what a package says: a metadata.xml naming
+    another unit (by code or by name) is refused; an empty one is filled in from the directory."""
+    if meta.agency_code and meta.agency_code != sender.code:
+        raise PackageRefused(
+            PackageError.SENDER_MISMATCH,
+            f"元数据中的发文机关代码“{meta.agency_code}”不是本单位（{sender.code}）："
+            "交换包只能以提交单位的名义发送。",
+        )
+    if meta.agency_name and meta.agency_name != sender.name:
+        raise PackageRefused(
+            PackageError.SENDER_MISMATCH,
+            f"元数据中的发文机关“{meta.agency_name}”不是本单位（{sender.name}）："
+            "交换包只能以提交单位的名义发送。",
+        )
+    meta.agency_code = sender.code
+    meta.agency_name = sender.name
+
+
+def hub_identity(package: VerifiedPackage, sender: Party) -> VerifiedPackage:
+    """What a recipient is shown as 发文机关: the hub's directory entry of the signed sender,
+    never the package's own words (verify_package already refused a 发文机关代码 naming another)."""
+    package.metadata.agency_code = sender.code
+    package.metadata.agency_name = sender.name
+    return package
+
+
 def _sign_and_store(sender: Party, meta, contents: dict[str, bytes]):
     key_id, private = keys.signing_key_for(sender)
     built = build_package(
@@ -442,6 +469,8 @@ def do_send_document(
         raise ActionError(ErrorCode.DUPLICATE, "所选单位都已收到过这份公文。", field="recipients", status=409)
     entries, contents = _document_contents(document)
     meta = metadata_from_document(document, sender_code=sender.code, files=entries)
+    # The document's 发文机关 was the unit's name when drafted; the hub writes the unit it knows.
+    meta.agency_code, meta.agency_name = sender.code, sender.name
     built = _sign_and_store(sender, meta, contents)
     envelope = _create_envelope(
         sender, built, targets, origin=Envelope.Origin.PORTAL, groups=groups, acting_user=acting_user,
@@ -582,6 +611,7 @@ def do_submit_package(
     sender = directory.current_party()
     try:
         meta, contents = read_submission(data)
+        check_sender_identity(meta, sender)
         _inspect_files(meta, contents)
     except PackageRefused as refused:
         record_refusal(
@@ -593,7 +623,6 @@ def do_submit_package(
         directory.sync_platform_units()
         groups = [str(g) for g in groups or []]
         targets = directory.resolve_recipients(recipients, groups, sender=sender)
-        meta.agency_code = sender.code
         built = _sign_and_store(sender, meta, contents)
         envelope = _create_envelope(
             sender,
@@ -650,9 +679,10 @@ def verified_package_of(delivery: Delivery, *, stage: str = PackageRefusal.Stage
             data = storage.read_package(envelope.package_sha256)
         except FileNotFoundError:
             raise PackageRefused(PackageError.MALFORMED, "交换中心找不到这份交换包。") from None
-        return verify_package(
+        package = verify_package(
             data, expected_sha256=envelope.package_sha256, expected_sender=envelope.sender.code
         )
+        return hub_identity(package, envelope.sender)
     except PackageRefused as refused:
         record_refusal(
             stage, refused, sender_code=envelope.sender.code, envelope=envelope, delivery=delivery,
@@ -669,7 +699,8 @@ def incoming_fields(package: VerifiedPackage, sender: Party, *, now) -> dict:
         "title": meta.title,
         "doc_type": meta.doc_type,
         "doc_number": meta.doc_number,
-        "source_agency": (meta.agency_name or sender.name)[:100],
+        # The hub's name of the signed sender, never the package's 发文机关 (a forgery's claim).
+        "source_agency": sender.name[:100],
         "classification": meta.classification,
         "secrecy_period": meta.secrecy_period,
         "copy_number": meta.copy_number,

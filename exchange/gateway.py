@@ -409,6 +409,13 @@ def _import_package(archive, entry: dict, network: str, report: ImportReport, bu
         package = verify_package(data, expected_sender=sender.code)
         if package.package_id != entry.get("package_id"):
             raise PackageRefused(PackageError.MALFORMED, "交换包编号与网关清单不符。")
+        claimed = package.metadata.agency_name
+        if claimed and claimed not in {sender.name, package.sender_name}:
+            # The signed sender is the 发文机关; a metadata.xml naming another unit is refused.
+            raise PackageRefused(
+                PackageError.SENDER_MISMATCH,
+                f"元数据中的发文机关“{claimed}”与发送单位“{sender.name}”（{sender.code}）不符。",
+            )
         highest = CLASSIFICATION_LEVELS.get(settings.OA_MAX_CLASSIFICATION, 0)
         if CLASSIFICATION_LEVELS[package.metadata.classification] > highest:
             raise PackageRefused(PackageError.METADATA_INVALID, "交换包的密级高于本网络允许处理的最高密级。")

@@ -567,6 +567,12 @@ def verify_package(
         contents[member["path"]] = content
 
     meta = parse_metadata(contents[METADATA])
+    if meta.agency_code and meta.agency_code != sender_code:
+        # The signed sender is who sent it; a 发文机关代码 naming another unit is a forgery.
+        raise PackageRefused(
+            PackageError.SENDER_MISMATCH,
+            f"元数据中的发文机关代码“{meta.agency_code}”与签名的发送单位（{sender_code}）不符。",
+        )
     described = {f.path for f in meta.files}
     if described != listed - {METADATA}:
         raise PackageRefused(PackageError.METADATA_INVALID, "元数据列出的文件与清单不符。")

@@ -10,12 +10,12 @@ not delivered.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
+
+from oa.core import files
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 
@@ -35,24 +35,11 @@ def store_package(data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     target = package_path(digest)
     if target.is_file() and target.stat().st_size == len(data):
+        files.keep_at_commit(target, data)
         return digest
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o640)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    folder = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    files.write_file(target, data)
+    # A package stored for an envelope that never commits is removed again (oa/documents/storage).
+    files.track_new_file(target)
     return digest
 
 

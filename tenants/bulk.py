@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
+from django.contrib.auth import get_user_model
+
+from oa.core.actions import check_password_policy
 from oa.core.errors import ActionError, ErrorCode
 from tenants.actions import validate_unit_code, validate_unit_fields
 from tenants.models import Unit
@@ -62,6 +65,15 @@ def parse_units_csv(data: bytes) -> list[dict]:
         try:
             code = validate_unit_code(row["code"])
             validate_unit_fields(name=row["name"], kind=row["kind"], modules=None)
+            if row["admin_password"]:
+                # Checked here, with the whole file: the job holds the password only sealed.
+                check_password_policy(
+                    row["admin_password"],
+                    user=get_user_model()(
+                        username=row["admin_username"], first_name=row["admin_display_name"][:150]
+                    ),
+                    field="admin_password",
+                )
             if code in seen:
                 raise ActionError(ErrorCode.DUPLICATE, f"与第 {seen[code]} 行的单位代码重复。", field="code")
             if code in existing and existing[code] != row["name"].strip():

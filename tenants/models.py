@@ -82,6 +82,10 @@ class Job(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker holding the job beats after each unit; the sweep fails a job whose beat stopped.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Failed because its worker died (not because of its rows): 继续执行 queues it again.
+    interrupted = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} {self.status} {self.done}/{self.total}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -258,6 +259,7 @@ def _package_for(request, pk: int):
             expected_sha256=delivery.envelope.package_sha256,
             expected_sender=delivery.envelope.sender.code,
         )
+        actions.hub_identity(package, delivery.envelope.sender)
     except FileNotFoundError:
         raise ActionError(ErrorCode.NOT_FOUND, "交换中心找不到这份交换包。", status=404) from None
     except PackageRefused as refused:
@@ -349,6 +351,8 @@ class PackageSubmitView(APIView):
 
     permission_classes = [DISPATCH]
     parser_classes = [MultiPartParser]
+    # api.uploads: the package may be larger than an ordinary upload.
+    upload_max_bytes = staticmethod(lambda: settings.OA_EXCHANGE_PACKAGE_MAX_BYTES)
 
     @extend_schema(
         request={"multipart/form-data": s.PackageSubmitInput}, responses={201: s.SendResultSerializer}

@@ -103,7 +103,10 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "kind", "status", "total", "done", "errors", "results", "created_at", "finished_at"]
+        fields = [
+            "id", "kind", "status", "interrupted", "total", "done", "errors", "results", "created_at",
+            "finished_at",
+        ]  # fmt: skip
 
     @extend_schema_field(JobResultSerializer(many=True))
     def get_results(self, job) -> list[dict]:

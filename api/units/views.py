@@ -23,7 +23,7 @@ from api.units.serializers import (
 from oa.core.errors import ActionError, ErrorCode
 from tenants import actions
 from tenants.bulk import parse_units_csv
-from tenants.jobs import do_create_provision_job, do_release_job_credentials
+from tenants.jobs import do_create_provision_job, do_release_job_credentials, do_resume_job
 from tenants.models import Job, Unit
 from tenants.modules import CATALOGUE, UNIT_KINDS
 
@@ -160,6 +160,23 @@ class JobDetailView(APIView):
         results = do_release_job_credentials(job, acting_user=request.user, ip=client_ip(request))
         job.refresh_from_db()
         return Response(JobSerializer(job, context={"results": results}).data)
+
+
+class JobResumeView(APIView):
+    """继续执行: a job whose worker died is queued again; units already provisioned are skipped."""
+
+    permission_classes = [IsProvider]
+
+    @extend_schema(request=None, responses={202: JobSerializer})
+    def post(self, request, pk: int):
+        job = Job.objects.filter(pk=pk).first()
+        if job is None:
+            raise ActionError(ErrorCode.NOT_FOUND, "任务不存在。", status=404)
+        job = do_resume_job(job, acting_user=request.user, ip=client_ip(request))
+        results = do_release_job_credentials(job, acting_user=request.user, ip=client_ip(request))
+        return Response(
+            JobSerializer(job, context={"results": results}).data, status=status.HTTP_202_ACCEPTED
+        )
 
 
 class ModuleCatalogueView(APIView):

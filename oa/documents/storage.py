@@ -9,20 +9,26 @@ simply is not found. The public schema has no documents and is refused.
 
 Writes go to a temporary file in the target folder, are flushed to disk and renamed into
 place, so a reader never sees half a file; storing the same content twice is a no-op.
+
+Files follow the database work they belong to (oa/core/files.py): a file first
+written inside a transaction that then rolls back (a refused row, the database gone away
+mid-upload) is removed when the scope ends, and a file that a committed row names is written
+again at commit if a concurrent rollback removed it. Every request runs in such a scope
+(oa.core.middleware.FilesFollowTransactionMiddleware), and so do the workers' tasks that store.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
 from django.db import connection
+
+from oa.core.files import keep_at_commit, track_new_file, write_file
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 # django-tenants already restricts schema names; this keeps the path component safe regardless.
@@ -62,31 +68,11 @@ def store_bytes(data: bytes) -> StoredBlob:
     target = folder / digest[:2] / digest
     blob = StoredBlob(sha256=digest, size=len(data), relative_path=_relative(schema, digest))
     if target.is_file() and target.stat().st_size == len(data):
+        keep_at_commit(target, data)
         return blob
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o640)
-        # Same content under the same name: a concurrent writer of this digest is harmless.
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _sync_folder(target.parent)
+    write_file(target, data)
+    track_new_file(target)
     return blob
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX: the directory entry is only safe once synced)."""
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def blob_path(sha256: str) -> Path:

@@ -151,12 +151,33 @@ def browser():
         browser.close()
 
 
+# Every page is served with a Content-Security-Policy (oa/core/middleware.py); whatever it
+# refuses is reported to the page as a securitypolicyviolation event and to the console.
+_RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
 @pytest.fixture
 def page(browser):
+    """A zh-CN page; the test fails if anything on any page it opened broke the CSP."""
     context = browser.new_context(viewport={"width": 1366, "height": 860}, locale="zh-CN")
+    context.add_init_script(_RECORD_CSP_VIOLATIONS)
     page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.csp_violations = violations  # type: ignore[attr-defined]
     yield page
     context.close()
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 def console_api(port: int, username: str, password: str, code: str | None = None):

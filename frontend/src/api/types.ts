@@ -257,3 +257,23 @@ export type ImportedDocument = U['ImportedDocument']
 export type ImporterOptions = U['Options']
 export type ImporterFieldOption = U['FieldOption']
 export type QuarantineRetryInput = U['RetryInputRequest']
+
+// ---------------------------------------------------------------- 平台统计
+export type StatsPlatformOverview = C['PlatformOverview']
+export type StatsUnitOverview = U['UnitOverview']
+export type StatsPeriod = C['StatsPeriod']
+export type StatsKind = C['StatsKind']
+export type StatsUnitRow = C['StatsUnitRow']
+export type StatsPeriodName = 'week' | 'month'
+export interface StatsQuery {
+  period?: StatsPeriodName
+  date_from?: string
+  date_to?: string
+  kind?: string
+}
+export interface StatsUnitQuery extends StatsQuery {
+  ordering?: string
+  search?: string
+  page?: number
+  page_size?: number
+}

@@ -50,4 +50,53 @@ describe('JobProgress', () => {
     expect(wrapper.find('[data-testid="row-errors"]').text()).toContain('已被“某单位”使用')
     expect(wrapper.emitted('finished')).toHaveLength(1)
   })
+
+  it('offers 继续执行 for a job whose worker died, and follows the resumed job', async () => {
+    const interrupted: Job = {
+      ...finishedJob(),
+      status: 'failed',
+      interrupted: true,
+      done: 1,
+      errors: [{ row: null, field: null, detail: '处理进程意外中断（已处理 1/3），可继续执行。' }],
+      results: [{ row: 2, code: 'fea', status: 'created', admin_username: 'admin', admin_password: null }],
+    }
+    const calls: string[] = []
+    const realFetch = globalThis.fetch
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(String(input), init)
+      const path = new URL(request.url, 'http://localhost').pathname
+      if (path === '/api/auth/csrf/') return new Response(null, { status: 204 })
+      calls.push(`${request.method} ${path}`)
+      const posted = request.method === 'POST'
+      const body = posted
+        ? { ...interrupted, status: 'pending', interrupted: false, errors: [] }
+        : { ...interrupted, status: 'done', interrupted: false, errors: [], done: 3 }
+      return new Response(JSON.stringify(body), {
+        status: posted ? 202 : 200,
+        headers: { 'Content-Type': 'application/json' },
+      })
+    }) as typeof fetch
+    try {
+      const wrapper = mount(JobProgress, {
+        attachTo: document.body,
+        props: { jobId: interrupted.id, initial: interrupted, interval: 10 },
+        global: { plugins: [i18n, ElementPlus], components: Icons },
+      })
+      await flushPromises()
+      expect(wrapper.text()).toContain('已中断')
+      expect(wrapper.find('[data-testid="job-interrupted"]').text()).toContain('已处理 1 / 3 行')
+      // The interruption is told once, in its alert, not as a failed row.
+      expect(wrapper.find('[data-testid="row-errors"]').exists()).toBe(false)
+      await wrapper.find('[data-testid="job-resume"]').trigger('click')
+      await flushPromises()
+      await new Promise((r) => setTimeout(r, 60))
+      await flushPromises()
+      expect(calls[0]).toBe('POST /api/jobs/7/resume/')
+      expect(calls).toContain('GET /api/jobs/7/')
+      expect(wrapper.find('[data-testid="job-interrupted"]').exists()).toBe(false)
+      expect(wrapper.text()).toContain('已完成')
+    } finally {
+      globalThis.fetch = realFetch
+    }
+  })
 })
