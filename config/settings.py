@@ -151,8 +151,14 @@ if REDIS_URL:
             "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         }
     }
+    # redis-py 8 reads with a 5 s socket timeout by default, the same 5 s that channels_redis
+    # blocks in BZPOPMIN waiting for a message: on a busy machine the read times out first and
+    # the consumer dies (every idle notification socket, ADR 0017). Read longer than it blocks.
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+        }
     }
 else:
     CACHES = {
@@ -329,6 +335,7 @@ SPECTACULAR_SETTINGS = {
         "AppraisalProposalEnum": "oa.archive.models.Appraisal.Proposal",
         "AppraisalStateEnum": "oa.archive.models.Appraisal.State",
         "TransferStateEnum": "oa.archive.models.Transfer.State",
+        "PortalSectionLayoutEnum": "oa.portal.sections.LAYOUTS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from exchange import directory, keys, storage
+from exchange import directory, keys, notifying, storage
 from exchange.models import Delivery, DeliveryEvent, Envelope, PackageRefusal, Party, PartyGroup
 from exchange.package import (
     FileEntry,
@@ -769,6 +769,7 @@ def _sign_for(party: Party, delivery_id: int, package: VerifiedPackage, *, actin
     delivery.last_error = ""
     delivery.save()
     _event(delivery, Action.SIGNED_FOR, at=now, actor=delivery.signed_by_name, party=party.code)
+    notifying.receipt(delivery, acting_user=acting_user)
     record_event(
         "exchange.signed_for",
         acting_user=acting_user,
@@ -798,6 +799,7 @@ def do_return_delivery(delivery_id: int, *, acting_user, reason: str, now=None, 
     _event(
         delivery, Action.RETURNED, at=now, actor=delivery.returned_by_name, party=party.code, detail=reason
     )
+    notifying.receipt(delivery, acting_user=acting_user)
     record_event(
         "exchange.returned",
         acting_user=acting_user,

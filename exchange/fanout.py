@@ -33,6 +33,7 @@ from django.utils import timezone
 from exchange import directory, storage
 from exchange.actions import record_refusal
 from exchange.models import Delivery, DeliveryEvent, Envelope, PackageRefusal, Party
+from exchange.notifying import deliveries_delivered
 from exchange.package import PackageError, PackageRefused, verify_package
 
 logger = logging.getLogger(__name__)
@@ -152,6 +153,8 @@ def deliver_batch(delivery_ids: list[int], *, now=None) -> int:
         DeliveryEvent.objects.bulk_create(
             [DeliveryEvent(delivery_id=pk, action=DeliveryEvent.Action.DELIVERED, at=now) for pk in ids]
         )
+        # Once per delivered copy, in the same transaction: a rerun delivers nothing new.
+        deliveries_delivered(ids)
     return len(ids)
 
 

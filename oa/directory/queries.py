@@ -33,6 +33,15 @@ def has_permission(user, code: str) -> bool:
     return code in permissions_of(user)
 
 
+def user_ids_with_permission(code: str) -> list[int]:
+    """Active people who hold `code` through a role (e.g. who signs for incoming documents)."""
+    return list(
+        Staff.objects.filter(roles__permissions__contains=[code], user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
 def list_staff(*, search: str = "", department_id: int | None = None) -> QuerySet[Staff]:
     qs = Staff.objects.select_related("user", "user__account", "department", "position").prefetch_related(
         Prefetch("roles", queryset=Role.objects.only("id", "name"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from oa.core.audit import record_event
@@ -17,7 +17,8 @@ from oa.notifications.push import push_unread
 
 
 def _after_commit_push(user_id: int) -> None:
-    transaction.on_commit(lambda: push_unread(user_id))
+    schema = connection.schema_name
+    transaction.on_commit(lambda: push_unread(user_id, schema=schema))
 
 
 @transaction.atomic

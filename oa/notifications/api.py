@@ -86,11 +86,11 @@ def notify(
         ],
         batch_size=2000,
     )
-    created = [row.pk for row in rows]
+    created, schema = [row.pk for row in rows], connection.schema_name
     if len(ids) <= PUSH_INLINE_MAX:
-        transaction.on_commit(lambda: push_notifications(created))
+        transaction.on_commit(lambda: push_notifications(created, schema=schema))
     else:
         from oa.notifications.tasks import push_notifications_task
 
-        transaction.on_commit(lambda: push_notifications_task.delay(created))
+        transaction.on_commit(lambda: push_notifications_task.delay(created, schema))
     return len(created)

@@ -12,6 +12,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection
 from django.db.models import Count
+from django_tenants.utils import schema_context
 
 from oa.notifications.models import Notification
 
@@ -37,25 +38,27 @@ def payload(notification: Notification) -> dict:
     }
 
 
-def push_notifications(ids: list[int]) -> int:
+def push_notifications(ids: list[int], *, schema: str) -> int:
     """Send each recipient their new notifications and their unread count. Two queries for
     any number of recipients; a layer that is down costs the live badge, not the rows (the
-    portal polls as well)."""
-    rows = list(Notification.objects.filter(pk__in=ids).order_by("created_at", "id"))
-    if not rows:
-        return 0
-    by_user: dict[int, list[dict]] = {}
-    for row in rows:
-        by_user.setdefault(row.recipient_id, []).append(payload(row))
-    unread = dict(
-        Notification.objects.filter(recipient_id__in=list(by_user), read_at__isnull=True)
-        .values_list("recipient_id")
-        .annotate(n=Count("id"))
-        .values_list("recipient_id", "n")
-    )
+    portal polls as well). `schema` is the unit's: a commit callback may run after the
+    producer has switched back to another schema (the exchange hub notifies several units)."""
+    with schema_context(schema):
+        rows = list(Notification.objects.filter(pk__in=ids).order_by("created_at", "id"))
+        if not rows:
+            return 0
+        by_user: dict[int, list[dict]] = {}
+        for row in rows:
+            by_user.setdefault(row.recipient_id, []).append(payload(row))
+        unread = dict(
+            Notification.objects.filter(recipient_id__in=list(by_user), read_at__isnull=True)
+            .values_list("recipient_id")
+            .annotate(n=Count("id"))
+            .values_list("recipient_id", "n")
+        )
     messages = [
         (
-            group_name(connection.schema_name, user_id),
+            group_name(schema, user_id),
             {"type": "notify.message", "items": items, "unread": unread.get(user_id, 0)},
         )
         for user_id, items in by_user.items()
@@ -82,7 +85,8 @@ def _send_all(messages: list[tuple[str, dict]]) -> int:
         return 0
 
 
-def push_unread(user_id: int) -> None:
+def push_unread(user_id: int, *, schema: str) -> None:
     """After reading: every open tab of this person shows the new count."""
-    unread = Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
-    _send_all([(group_name(connection.schema_name, user_id), {"type": "notify.unread", "unread": unread})])
+    with schema_context(schema):
+        unread = Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+    _send_all([(group_name(schema, user_id), {"type": "notify.unread", "unread": unread})])

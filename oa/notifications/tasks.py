@@ -6,7 +6,7 @@ from oa.notifications.push import push_notifications
 
 
 @shared_task
-def push_notifications_task(ids: list[int]) -> int:
+def push_notifications_task(ids: list[int], schema: str) -> int:
     """Push a large batch (a notice to a whole unit) outside the request. Safe to run twice:
     a second push repeats the same items, which the client de-duplicates by id."""
-    return push_notifications(ids)
+    return push_notifications(ids, schema=schema)

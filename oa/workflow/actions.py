@@ -22,7 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 from oa.core.audit import actor_label, record_event
 from oa.core.errors import ActionError, ErrorCode
 from oa.directory.models import Staff
-from oa.workflow import engine, module_hooks, queries
+from oa.workflow import engine, module_hooks, notifying, queries
 from oa.workflow.assignment import (
     Assignment,
     expand_variables,
@@ -345,6 +345,7 @@ def do_start_process(
         instance, Action.START, actor=acting_user, at=now, step="发起", detail={"version": definition.version}
     )
     created = _advance(instance, workflow, now=now, actor=acting_user)
+    notifying.new_tasks(created, actor=acting_user)
     record_event(
         "workflow.process_started",
         acting_user=acting_user,
@@ -464,6 +465,7 @@ def do_complete_task(
     else:
         engine.finish(spiff_task, now=now)
         created = _advance(instance, workflow, now=now, actor=acting_user)
+        notifying.new_tasks(created, actor=acting_user)
     _detail(event, step_done=not waiting, next=[t.pk for t in created], data=sorted(data))
     record_event(
         "workflow.task_completed",
@@ -516,6 +518,7 @@ def _resubmit(task, instance, workflow, start_task, *, acting_user, outcome, opi
     for name in (DECISION_VAR, DECISIONS_VAR):
         start_task.data.pop(name, None)
     created = _advance(instance, workflow, now=now, actor=acting_user)
+    notifying.new_tasks(created, actor=acting_user)
     _detail(event, step_done=True, next=[t.pk for t in created], data=sorted(data))
     return task
 
@@ -562,6 +565,7 @@ def do_return_task(
     else:
         engine.reset_to(workflow, target, now=now)
         created = _advance(instance, workflow, now=now, actor=acting_user, prefer=prefer)
+    notifying.new_tasks(created, actor=acting_user, kind="todo.returned", reason=opinion)
     _detail(event, next=[t.pk for t in created])
     record_event(
         "workflow.task_returned",
@@ -634,6 +638,7 @@ def do_transfer_task(
         created_at=now,
         transferred_from=task,
     )
+    notifying.new_tasks([new], actor=acting_user)
     _event(
         instance,
         Action.TRANSFER,
@@ -704,6 +709,10 @@ def do_add_signer(
             task.save(
                 update_fields=["assignee", "candidate_users", "candidate_roles", "candidate_departments"]
             )
+    if parent is not None:
+        notifying.new_tasks(created, actor=acting_user)
+    elif new is not None:
+        notifying.new_tasks([new], actor=acting_user)
     _detail(event, new_task=new.pk if new else None)
     record_event(
         "workflow.signer_added",
@@ -734,8 +743,7 @@ def do_remind_task(task: HumanTask, *, acting_user, note: str = "", now: datetim
     task.remind_count += 1
     task.save(update_fields=["reminded_at", "remind_count"])
     _event(instance, Action.REMIND, actor=acting_user, at=now, task=task, opinion=note)
-    # Delivering the reminder (message, SMS) belongs to the messaging module; the row and the
-    # trail entry are what it will read.
+    notifying.urged(task, actor=acting_user, note=note)
     record_event(
         "workflow.task_reminded",
         acting_user=acting_user,
@@ -866,6 +874,7 @@ def _fire_timers(pk: int, *, now: datetime) -> int:
     before = set(instance.tasks.filter(state=HumanTask.State.OPEN).values_list("pk", flat=True))
     event = _event(instance, Action.TIMER, actor=None, at=now, step="定时")
     created = _advance(instance, workflow, now=now, actor=None)
+    notifying.new_tasks(created, actor=None)
     closed = before - set(instance.tasks.filter(state=HumanTask.State.OPEN).values_list("pk", flat=True))
     _detail(event, closed=sorted(closed), opened=[t.pk for t in created])
     record_event(
@@ -907,6 +916,7 @@ def do_mark_deadlines(*, now: datetime | None = None) -> DeadlineReport:
             task=task,
             detail={"due_at": task.due_at.isoformat()},
         )
+        notifying.deadline(task, overdue=False)
         report.due_soon += 1
     for task in open_tasks.filter(state=HumanTask.State.OPEN, due_at__lte=now, overdue=False):
         task.overdue = True
@@ -921,6 +931,7 @@ def do_mark_deadlines(*, now: datetime | None = None) -> DeadlineReport:
             task=task,
             detail={"due_at": task.due_at.isoformat()},
         )
+        notifying.deadline(task, overdue=True)
         report.overdue += 1
     if report.due_soon or report.overdue:
         record_event(

@@ -1441,7 +1441,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The staff portal's home page (统一门户首页): who I am and what my unit has. */
+        /**
+         * @description The staff portal's home page (统一门户首页): who I am, what my unit has, and the
+         *     registered sections (oa.portal.sections): to-do, notifications, calendar, shortcuts...
+         */
         get: operations["portal_home_retrieve"];
         put?: never;
         post?: never;
@@ -2564,6 +2567,36 @@ export interface components {
             user: components["schemas"]["Me"];
             unit: components["schemas"]["HomeUnit"];
             modules: components["schemas"]["Module"][];
+            sections: components["schemas"]["HomeSection"][];
+        };
+        HomeGroup: {
+            code: string;
+            label: string;
+            count: number;
+            link: string;
+        };
+        HomeItem: {
+            key: string;
+            title: string;
+            subtitle: string;
+            link: string;
+            /** Format: date-time */
+            at: string | null;
+            unread: boolean;
+            tag: string;
+            tag_type: string;
+        };
+        HomeSection: {
+            code: string;
+            title: string;
+            title_en: string;
+            layout: components["schemas"]["PortalSectionLayoutEnum"];
+            count: number | null;
+            more_link: string;
+            /** Format: date-time */
+            start: string | null;
+            groups: components["schemas"]["HomeGroup"][];
+            items: components["schemas"]["HomeItem"][];
         };
         HomeUnit: {
             code: string;
@@ -3412,6 +3445,13 @@ export interface components {
             username: string;
             display_name: string;
         };
+        /**
+         * @description * `list` - list
+         *     * `calendar` - calendar
+         *     * `shortcuts` - shortcuts
+         * @enum {string}
+         */
+        PortalSectionLayoutEnum: "list" | "calendar" | "shortcuts";
         Position: {
             readonly id: number;
             name: string;

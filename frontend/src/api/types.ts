@@ -119,6 +119,14 @@ export type AuditEvent = U['AuditEvent']
 
 export type PortalModule = U['Module']
 export type PortalHome = U['Home']
+export type HomeSection = U['HomeSection']
+export type HomeItem = U['HomeItem']
+
+// ---------------------------------------------------------------- notifications (消息提醒)
+
+export type Notification = U['Notification']
+export type NotificationPreference = U['Preference']
+export type NotificationListQuery = NonNullable<UnitOps['notifications_list']['parameters']['query']>
 
 export type Department = U['Department']
 export type DepartmentInput = U['DepartmentInputRequest']

@@ -60,6 +60,19 @@ const routes: RouteRecordRaw[] = [
         component: () => import('@/views/workflow/start/index.vue'),
         meta: { title: 'menu.start' },
       },
+      {
+        // 消息提醒: my notifications and which kinds reach me.
+        path: 'notifications',
+        name: 'notifications',
+        component: () => import('@/views/notifications/list/index.vue'),
+        meta: { title: 'menu.notifications' },
+      },
+      {
+        path: 'notifications/preferences',
+        name: 'notification-preferences',
+        component: () => import('@/views/notifications/preferences/index.vue'),
+        meta: { title: 'menu.notificationPreferences' },
+      },
       ...exchangeRoutes,
       ...documentRoutes,
       ...archiveRoutes,
