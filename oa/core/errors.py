@@ -37,6 +37,9 @@ class ErrorCode(StrEnum):
     NUMBERING_INCOMPLETE = "numbering_incomplete"
     NUMBER_COLLISION = "number_collision"
     ARCHIVED = "archived"
+    # 信息发布 (oa/notices)
+    EXPIRED = "expired"
+    RETRACTED = "retracted"
 
 
 class ActionError(Exception):

@@ -136,7 +136,8 @@ def startable_flows(user) -> list[dict]:
         info = flow_info(template.content_text)
         module = modules.get(template.parent_code or template.code, "")
         # 发文/收文 start from their own pages (拟稿, 收文登记), which create the document too.
-        if module == DOCUMENT_MODULE or not _may_start(user, info.starter_groups):
+        # 信息发布审批 starts when a publisher sends an item for approval.
+        if module in (DOCUMENT_MODULE, "notices") or not _may_start(user, info.starter_groups):
             continue
         form = forms.get(info.form_key) if info.form_key else None
         result.append(
