@@ -308,7 +308,7 @@ def do_add_notice_files(notice: Notice, *, acting_user, files: list[tuple[str, b
                 order=live + i,
                 uploaded_by=acting_user,
                 uploaded_at=now,
-            )  # fmt: skip
+            )
         )
     search.index_notice(notice)
     record_event(
