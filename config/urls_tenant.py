@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/", include("api.documents.urls")),
     path("api/", include("api.importer.urls")),
     path("api/", include("api.exchange.urls_unit")),
+    path("api/", include("api.notices.urls")),
     *spa,
 ]

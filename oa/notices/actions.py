@@ -97,6 +97,10 @@ def _column_fields(column: Column, fields: dict, *, creating: bool) -> list | No
         column.name = name
     if "description" in fields:
         column.description = _text(fields["description"], field="description", label="栏目说明", limit=200)
+    if creating and "order" not in fields:
+        # After the last column, unless placed.
+        last = Column.objects.order_by("-order").values_list("order", flat=True).first() or 0
+        column.order = last + 10
     if "order" in fields:
         if not isinstance(fields["order"], int):
             raise ActionError(ErrorCode.INVALID, "排序应为整数。", field="order")
