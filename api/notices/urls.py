@@ -14,6 +14,7 @@ urlpatterns = [
     path("notices/<int:pk>/retract/", views.RetractView.as_view(), name="notice-retract"),
     path("notices/<int:pk>/remind/", views.RemindView.as_view(), name="notice-remind"),
     path("notices/<int:pk>/receipts/", views.ReceiptsView.as_view(), name="notice-receipts"),
+    path("notices/<int:pk>/send/", views.SendView.as_view(), name="notice-send"),
     path("notices/<int:pk>/files/", views.FilesView.as_view(), name="notice-files"),
     path("notices/<int:pk>/files/<int:file_pk>/", views.FileView.as_view(), name="notice-file"),
 ]

@@ -340,3 +340,29 @@ class FileView(APIView):
         notice = queries.get_managed_notice(request.user, pk)
         actions.do_remove_notice_file(_file(notice, file_pk), acting_user=request.user, ip=client_ip(request))
         return _detail(notice, request.user)
+
+
+class SendView(APIView):
+    """发布到其他单位: the published item through the exchange hub (e.g. to 全市区政府办公室)."""
+
+    permission_classes = [IsUnitMember]
+
+    @extend_schema(request=s.NoticeSendInput, responses={201: s.NoticeSendResultSerializer})
+    def post(self, request, pk: int):
+        from exchange.notices import do_send_notice
+
+        notice = queries.get_managed_notice(request.user, pk)
+        data = s.NoticeSendInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = do_send_notice(
+            notice, acting_user=request.user, recipients=data.validated_data["recipients"],
+            groups=data.validated_data["groups"], ip=client_ip(request),
+        )  # fmt: skip
+        return Response(
+            {
+                "envelope": result.envelope.pk,
+                "recipients": result.envelope.recipients,
+                "skipped": result.skipped,
+            },
+            status=status.HTTP_201_CREATED,
+        )

@@ -489,3 +489,53 @@ def do_remind_unread(notice: Notice, *, acting_user, now=None, ip=None) -> int:
         detail={"users": len(user_ids)}, ip=ip,
     )  # fmt: skip
     return len(user_ids)
+
+
+@transaction.atomic
+def do_receive_notice(
+    *, title: str, column: str, body_html: str, expires_at: str, attachments: list[tuple[str, bytes]],
+    source_unit: str, source: dict, now=None,
+) -> Notice:  # fmt: skip
+    """An item another unit published to this one (through the exchange hub): filed in the
+    inbound column (上级来文) or, without one, in the column of the sender's column's name, for the
+    whole unit. The body is sanitised again and the files pass this unit's intake checks."""
+    from oa.documents.intake import inspect_upload
+    from oa.documents.sanitising import html_to_text, sanitise_body_html
+    from oa.documents.storage import store_bytes
+    from oa.documents.text_extraction import extract_text
+    from oa.notices.queries import inbound_column
+
+    now = _now(now)
+    target = inbound_column() or Column.objects.filter(name=column).first()
+    if target is None:
+        raise ActionError(ErrorCode.NOT_FOUND, "本单位没有接收外单位信息的栏目。", field="column", status=404)
+    existing = Notice.objects.filter(
+        source__identifier=source.get("identifier"), source__sender=source.get("sender")
+    )
+    if source.get("identifier") and existing.filter(state=State.PUBLISHED).exists():
+        raise ActionError(ErrorCode.DUPLICATE, "本单位已收到过这条信息。", status=409)
+    inspected = [(inspect_upload(name, data, purpose="attachment"), data) for name, data in attachments]
+    notice = Notice(
+        column=target,
+        title=_text(title, field="title", label="标题", limit=200, required=True),
+        body_html=sanitise_body_html(body_html or ""),
+        audience_all=True,
+        source_unit=source_unit[:100],
+        source=source,
+        expires_at=datetime.fromisoformat(expires_at) if expires_at else None,
+    )
+    notice.body_text = html_to_text(notice.body_html)
+    notice.save()
+    for i, (info, data) in enumerate(inspected):
+        store_bytes(data)
+        NoticeFile.objects.create(
+            notice=notice, name=info.display_name, kind=info.kind, mime_type=info.mime_type, size=info.size,
+            sha256=info.sha256, text=extract_text(info, data), order=i, uploaded_at=now,
+        )  # fmt: skip
+    count = publish_now(notice, actor=None, now=now)
+    search.index_notice(notice)
+    record_event(
+        "notices.received", acting_user=None, target=notice, summary=f"收到{source_unit}发布的信息：{notice.title}",
+        detail={"column": target.name, "recipients": count, **source}, ip=None,
+    )  # fmt: skip
+    return notice

@@ -193,6 +193,7 @@ UNIT_ENDPOINTS = [
     ("POST", "/api/notices/1/retract/", PARTY),
     ("POST", "/api/notices/1/remind/", PARTY),
     ("GET", "/api/notices/1/receipts/", PARTY),
+    ("POST", "/api/notices/1/send/", PARTY),
     ("POST", "/api/notices/1/files/", PARTY),
     ("GET", "/api/notices/1/files/1/", PARTY),
     ("DELETE", "/api/notices/1/files/1/", PARTY),

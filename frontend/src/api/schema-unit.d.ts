@@ -1127,6 +1127,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notices/{id}/send/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 发布到其他单位: the published item through the exchange hub (e.g. to 全市区政府办公室). */
+        post: operations["notices_send_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notices/columns/": {
         parameters: {
             query?: never;
@@ -2025,9 +2042,10 @@ export interface components {
         /**
          * @description * `document` - 公文
          *     * `meeting_notice` - 会议通知
+         *     * `notice` - 信息发布
          * @enum {string}
          */
-        EnvelopeKindEnum: "document" | "meeting_notice";
+        EnvelopeKindEnum: "document" | "meeting_notice" | "notice";
         /**
          * @description * `portal` - 单位门户
          *     * `api` - 外部系统接口
@@ -2548,6 +2566,15 @@ export interface components {
         NoticeRetractInputRequest: {
             /** @default  */
             reason: string;
+        };
+        NoticeSendInputRequest: {
+            recipients?: string[];
+            groups?: string[];
+        };
+        NoticeSendResult: {
+            envelope: number;
+            recipients: string[];
+            skipped: string[];
         };
         NoticeUnreadCount: {
             unread: number;
@@ -5497,6 +5524,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NoticeDetail"];
+                };
+            };
+        };
+    };
+    notices_send_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoticeSendInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoticeSendInputRequest"];
+                "multipart/form-data": components["schemas"]["NoticeSendInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeSendResult"];
                 };
             };
         };
