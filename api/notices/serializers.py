@@ -181,7 +181,6 @@ class NoticeSendInput(serializers.Serializer):
     groups = serializers.ListField(child=serializers.CharField(), required=False, default=list)
 
 
-class NoticeSendResultSerializer(serializers.Serializer):
-    envelope = serializers.IntegerField()
-    recipients = serializers.ListField(child=serializers.CharField())
-    skipped = serializers.ListField(child=serializers.CharField())
+class NoticeFlowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()

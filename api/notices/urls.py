@@ -7,6 +7,7 @@ urlpatterns = [
     path("notices/unread-count/", views.UnreadCountView.as_view(), name="notices-unread-count"),
     path("notices/columns/", views.ColumnListView.as_view(), name="notice-columns"),
     path("notices/columns/<int:pk>/", views.ColumnDetailView.as_view(), name="notice-column"),
+    path("notices/flows/", views.ApprovalFlowsView.as_view(), name="notice-flows"),
     path("notices/manage/", views.ManagedListView.as_view(), name="notices-manage"),
     path("notices/<int:pk>/", views.NoticeDetailView.as_view(), name="notice"),
     path("notices/<int:pk>/read/", views.ReadView.as_view(), name="notice-read"),

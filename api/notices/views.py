@@ -12,6 +12,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.exchange.serializers import SendResultSerializer
 from api.notices import serializers as s
 from api.pagination import Pagination
 from api.permissions import IsUnitMember, client_ip, unit_permission
@@ -347,7 +348,7 @@ class SendView(APIView):
 
     permission_classes = [IsUnitMember]
 
-    @extend_schema(request=s.NoticeSendInput, responses={201: s.NoticeSendResultSerializer})
+    @extend_schema(request=s.NoticeSendInput, responses={201: SendResultSerializer})
     def post(self, request, pk: int):
         from exchange.notices import do_send_notice
 
@@ -366,3 +367,15 @@ class SendView(APIView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+
+class ApprovalFlowsView(APIView):
+    """The unit's flows of the notices module: what a column may name as its approval flow."""
+
+    permission_classes = [unit_permission("notices.manage")]
+
+    @extend_schema(responses=s.NoticeFlowSerializer(many=True))
+    def get(self, request):
+        from oa.notices.approval import notice_flows
+
+        return Response(notice_flows())

@@ -12,18 +12,22 @@ from oa.workflow.module_hooks import ModuleHooks
 MODULE = "notices"
 
 
-def notice_flow_keys() -> set[str]:
+def notice_flows() -> list[dict]:
     """The unit's flows of the notices module (what a column may name as its approval flow)."""
     from oa.templates.models import UnitTemplate
     from templates_lib.kinds import TemplateKind
     from templates_lib.models import Template
 
     modules = dict(Template.objects.filter(kind=TemplateKind.FLOW).values_list("code", "module"))
-    return {
-        t.code
-        for t in UnitTemplate.objects.filter(kind=TemplateKind.FLOW)
+    return [
+        {"code": t.code, "name": t.name}
+        for t in UnitTemplate.objects.filter(kind=TemplateKind.FLOW).order_by("code")
         if modules.get(t.parent_code or t.code, "") == MODULE
-    }
+    ]
+
+
+def notice_flow_keys() -> set[str]:
+    return {flow["code"] for flow in notice_flows()}
 
 
 def start(notice, *, acting_user, now, ip) -> None:

@@ -184,6 +184,7 @@ UNIT_ENDPOINTS = [
     ("POST", "/api/notices/columns/", "notices.manage"),
     ("PATCH", "/api/notices/columns/1/", "notices.manage"),
     ("DELETE", "/api/notices/columns/1/", "notices.manage"),
+    ("GET", "/api/notices/flows/", "notices.manage"),
     ("GET", "/api/notices/manage/", PUBLISHER),
     ("POST", "/api/notices/manage/", PUBLISHER),
     ("GET", "/api/notices/1/", PARTY),

@@ -1178,6 +1178,23 @@ export interface paths {
         patch: operations["notices_columns_partial_update"];
         trace?: never;
     };
+    "/api/notices/flows/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The unit's flows of the notices module: what a column may name as its approval flow. */
+        get: operations["notices_flows_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notices/manage/": {
         parameters: {
             query?: never;
@@ -2500,6 +2517,10 @@ export interface components {
         NoticeFilesInputRequest: {
             files: string[];
         };
+        NoticeFlow: {
+            code: string;
+            name: string;
+        };
         /** @description What a publisher sets on a draft (and the column, when creating it). */
         NoticeInputRequest: {
             column?: number;
@@ -2570,11 +2591,6 @@ export interface components {
         NoticeSendInputRequest: {
             recipients?: string[];
             groups?: string[];
-        };
-        NoticeSendResult: {
-            envelope: number;
-            recipients: string[];
-            skipped: string[];
         };
         NoticeUnreadCount: {
             unread: number;
@@ -3264,6 +3280,7 @@ export interface components {
         SourceEnum: "document" | "flow";
         Staff: {
             readonly id: number;
+            readonly user_id: number;
             username: string;
             display_name: string;
             department: components["schemas"]["IdName"] | null;
@@ -5550,7 +5567,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NoticeSendResult"];
+                    "application/json": components["schemas"]["SendResult"];
                 };
             };
         };
@@ -5642,6 +5659,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NoticeColumn"];
+                };
+            };
+        };
+    };
+    notices_flows_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeFlow"][];
                 };
             };
         };

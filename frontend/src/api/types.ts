@@ -249,3 +249,14 @@ export type ImportedDocument = U['ImportedDocument']
 export type ImporterOptions = U['Options']
 export type ImporterFieldOption = U['FieldOption']
 export type QuarantineRetryInput = U['RetryInputRequest']
+
+// ---------------------------------------------------------------- 信息发布 (notices)
+export type NoticeColumn = U['NoticeColumn']
+export type NoticeColumnInput = U['NoticeColumnInputRequest']
+export type NoticeListItem = U['NoticeListItem']
+export type NoticeDetail = U['NoticeDetail']
+export type NoticeInput = U['NoticeInputRequest']
+export type NoticeReceipts = U['NoticeReceipts']
+export type NoticeReceipt = U['NoticeReceipt']
+export type NoticeListQuery = NonNullable<UnitOps['notices_list']['parameters']['query']>
+export type NoticeManagedQuery = NonNullable<UnitOps['notices_manage_list']['parameters']['query']>

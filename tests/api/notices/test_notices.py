@@ -160,3 +160,8 @@ def test_search_over_http(cast):
         notice["id"]
     ]
     assert cashier.get("/api/notices/", {"q": "防汛"}).json()["results"] == []
+
+
+def test_the_unit_admin_picks_an_approval_flow_of_the_notices_module(cast):
+    assert as_("admin").get("/api/notices/flows/").json() == [{"code": "notice", "name": "信息发布审批"}]
+    assert as_("editor").get("/api/notices/flows/").status_code == 403

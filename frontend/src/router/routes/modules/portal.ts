@@ -2,6 +2,7 @@ import type { RouteRecordRaw } from 'vue-router'
 import { adminArea } from './admin'
 import { exchangeRoutes } from './exchange'
 import { documentRoutes } from './documents'
+import { noticeRoutes } from './notices'
 
 // /portal and /admin are separate top-level records (so '/' stays a plain
 // redirect) that share one layout component; Vue keeps the same layout
@@ -61,6 +62,7 @@ const routes: RouteRecordRaw[] = [
       },
       ...exchangeRoutes,
       ...documentRoutes,
+      ...noticeRoutes,
       {
         path: 'tokens',
         name: 'portal-tokens',
