@@ -1,7 +1,7 @@
 """`make bench`: run every benchmark and write docs/benchmarks.md.
 
 python bench/run.py                 # all benchmarks
-python bench/run.py provisioning    # one (or workflow_todo, domino_import, documents, exchange, rendering)
+python bench/run.py provisioning    # one (or workflow_todo, domino_import, documents, exchange, rendering, notices)
 BENCH_UNITS=100 python bench/run.py # a smaller platform
 """
 
@@ -14,7 +14,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import use_bench_database
 
-BENCHMARKS = ["provisioning", "workflow_todo", "domino_import", "documents", "exchange", "rendering"]
+BENCHMARKS = [
+    "provisioning",
+    "workflow_todo",
+    "domino_import",
+    "documents",
+    "exchange",
+    "rendering",
+    "notices",
+]
 
 
 def main(argv: list[str]) -> int:
