@@ -9,6 +9,7 @@ export const MODULE_ROUTES: Record<string, RouteLocationRaw> = {
   directory: { name: 'portal-directory' },
   exchange: { name: 'exchange-inbox' },
   documents: { name: 'documents' },
+  notices: { name: 'notices' },
 }
 
 /** Icons for the module codes of the architecture brief; unknown codes get a generic one. */
