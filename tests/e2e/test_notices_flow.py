@@ -52,11 +52,16 @@ def _make_world() -> dict:
     departments = {}
     with schema_context("siming"), transaction.atomic():
         for order, name in enumerate(("办公室", "财务科", "人事科"), start=50):
-            departments[name] = Department.objects.get_or_create(name=name, parent=None, defaults={"order": order})[0]
+            departments[name] = Department.objects.get_or_create(
+                name=name, parent=None, defaults={"order": order}
+            )[0]
         for username, display, department in PEOPLE:
             if not User.objects.filter(username=username).exists():
                 create_staff(
-                    username=username, display_name=display, password=PASSWORD, department=departments[department]
+                    username=username,
+                    display_name=display,
+                    password=PASSWORD,
+                    department=departments[department],
                 )
         Column.objects.get(name="通知公告").publishers.add(User.objects.get(username="nt_editor"))
         ids = {name: d.pk for name, d in departments.items()}
@@ -83,6 +88,19 @@ def world(live_platform, live_worker, platform_env, django_db_blocker):
         api("DELETE", f"/api/units/{code}/", {"confirm": code}, ok=(204, 404))
 
 
+def _wait_until_filed(django_db_blocker) -> None:
+    """Every district office has filed it (the teardown must not race the worker's fan-out)."""
+    import time
+
+    from exchange.models import Delivery
+
+    with django_db_blocker.unblock():
+        for _ in range(60):
+            if not committed(lambda: Delivery.objects.exclude(state="signed_for").exists()):
+                return
+            time.sleep(1)
+
+
 def _pick_department(page, name: str) -> None:
     picker = page.get_by_test_id("notice-departments").locator(".el-select__wrapper").first
     popper = page.locator(".el-select-dropdown:visible .el-tree")
@@ -99,7 +117,9 @@ def _write(page, title: str, body: str) -> None:
     editor.type(body)
 
 
-def test_publish_read_receipts_remind_and_publish_to_the_district_offices(live_platform, page, world):
+def test_publish_read_receipts_remind_and_publish_to_the_district_offices(
+    live_platform, page, world, django_db_blocker
+):
     port = live_platform
     url = lambda code: f"http://{code}.localhost:{port}"  # noqa: E731
     shot = Shots(page, "notices")
@@ -180,7 +200,7 @@ def test_publish_read_receipts_remind_and_publish_to_the_district_offices(live_p
     expect(page.get_by_test_id("exchange-send-chosen")).to_contain_text("思明区政府办公室")
     shot("send-to-districts")
     page.get_by_test_id("exchange-send-submit").click()
-    expect(dialog).to_be_hidden()
+    expect(page.get_by_text("已发送给 2 个单位")).to_be_visible()
 
     # 6. 思明区's 周人事 finds it in 上级来文 once the worker has filed it, and reads it.
     page.context.clear_cookies()
@@ -195,6 +215,7 @@ def test_publish_read_receipts_remind_and_publish_to_the_district_offices(live_p
         page.reload()
     expect(listing).to_contain_text(CITY_TITLE)
     expect(listing).to_contain_text("来自市政府办公厅")
+    _wait_until_filed(django_db_blocker)
     page.set_viewport_size({"width": 390, "height": 844})
     shot("phone-list")
     listing.get_by_text(CITY_TITLE).click()
