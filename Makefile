@@ -25,11 +25,12 @@ SKIP_FRONTEND ?=
 # What the frontend build depends on: when none of these changed, the build is skipped.
 FRONTEND_INPUTS := src public index.html package.json package-lock.json vite.config.* tsconfig*.json .env*
 
-.PHONY: help run test bench stop frontend frontend-test schema venv system-deps lint clean distclean
+.PHONY: help run test fuzz bench stop frontend frontend-test schema venv system-deps lint clean distclean
 
 help:
 	@echo "make run      set everything up, start the platform (web, worker, beat) and print the URLs and demo logins"
 	@echo "make test     set everything up and run every check: ruff, import contracts, migrations, pytest, vitest"
+	@echo "make fuzz     schemathesis over every operation of both API schemas, long (FUZZ_EXAMPLES=...)"
 	@echo "make bench    run the benchmarks (bench/run.py; BENCH_ARGS=...)"
 	@echo "make stop     stop a running 'make run' and the embedded PostgreSQL (var/pgdata)"
 	@echo "make frontend build frontend/dist (only when its sources changed)"
@@ -54,6 +55,13 @@ test: venv system-deps $(if $(SKIP_FRONTEND),,frontend)
 	cd frontend && $(NPM) run test -- --passWithNoTests
 
 ## ---- the rest -------------------------------------------------------------------------------
+
+# `make test` runs tests/api/test_fuzz.py with a few examples an operation; this runs it long:
+# schemathesis' boundary/invalid-value cases plus FUZZ_EXAMPLES random examples an operation.
+FUZZ_EXAMPLES ?= 40
+fuzz: venv
+	OA_FAST_PASSWORD_HASHER=1 OA_FUZZ_COVERAGE=1 OA_FUZZ_RANDOM=1 OA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+	  $(VENV)/bin/pytest tests/api/test_fuzz.py $(PYTEST_ARGS)
 
 bench: venv
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -46,6 +47,8 @@ def exception_handler(exc, context):
         if exc.errors:
             body["errors"] = exc.errors
         return Response(body, status=exc.status)
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"code": "too_large", "detail": "请求内容超过大小上限。", "field": None}, status=413)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到。")
     elif isinstance(exc, PermissionDenied):
@@ -72,3 +75,46 @@ def exception_handler(exc, context):
             detail = "没有执行此操作的权限。"
         response.data = {"code": code, "detail": str(detail), "field": None}
     return response
+
+
+# Django-level handlers (config.urls_*): answers given where no DRF view ran, e.g. an unknown
+# /api/ path, a body past DATA_UPLOAD_MAX_MEMORY_SIZE, a server error. JSON under /api/, the
+# default pages elsewhere.
+
+
+def _json_error(status_code: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse(
+        {"code": code, "detail": detail, "field": None},
+        status=status_code,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request, exception=None):
+    if not _is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return _json_error(413, "too_large", "请求内容超过大小上限。")
+    return _json_error(400, "invalid", "请求无效。")
+
+
+def permission_denied(request, exception=None):
+    if not _is_api(request):
+        return defaults.permission_denied(request, exception)
+    return _json_error(403, "permission_denied", "没有执行此操作的权限。")
+
+
+def not_found(request, exception=None):
+    if not _is_api(request):
+        return defaults.page_not_found(request, exception)
+    return _json_error(404, "not_found", f"没有这个接口：{request.path_info}")
+
+
+def server_error(request):
+    if not _is_api(request):
+        return defaults.server_error(request)
+    return _json_error(500, "server_error", "服务器内部错误，已记录。")

@@ -1,7 +1,7 @@
 """`make bench`: run every benchmark and write docs/benchmarks.md.
 
 python bench/run.py                 # all benchmarks
-python bench/run.py provisioning    # one (or workflow_todo, domino_import, documents, exchange, rendering, notices)
+python bench/run.py provisioning    # one (or workflow_todo, domino_import, documents, exchange, rendering, connections, notices)
 BENCH_UNITS=100 python bench/run.py # a smaller platform
 """
 
@@ -22,6 +22,7 @@ BENCHMARKS = [
     "exchange",
     "rendering",
     "notices",
+    "connections",
 ]
 
 

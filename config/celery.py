@@ -8,4 +8,4 @@ from tenant_schemas_celery.app import CeleryApp
 
 app = CeleryApp("govoa")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["oa.core", "oa.workflow", "oa.importer", "tenants", "exchange"])
+app.autodiscover_tasks(["oa.core", "oa.workflow", "oa.importer", "oa.notifications", "tenants", "exchange"])

@@ -1,3 +1,7 @@
 """WebSocket routes. Modules add their consumers here (messaging, notifications)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from oa.notifications.consumers import NotificationConsumer
+
+websocket_urlpatterns: list = [path("ws/notifications/", NotificationConsumer.as_asgi())]

@@ -45,10 +45,14 @@ SHARED_APPS = [
     "drf_spectacular",
     "channels",
     "oa.core",
+    # The API layer: no models; its ready() installs the shared input validation (api.validation).
+    "api",
     # The shared template library (public schema); units read it through search_path.
     "templates_lib",
     # The exchange hub (public schema): directory, envelopes, deliveries, gateway bundles.
     "exchange",
+    # The provider's statistics (public schema): daily roll-ups per unit.
+    "stats",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -61,6 +65,7 @@ TENANT_APPS = [
     "oa.documents",
     "oa.importer",
     "oa.notices",
+    "oa.notifications",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -75,6 +80,8 @@ MIDDLEWARE = [
     # Static assets are the same for every host: served before the unit lookup.
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every /api/ request's query parameters, checked once for every view (api.params).
+    "api.middleware.ApiInputMiddleware",
     "tenants.middleware.UnitHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -102,7 +109,25 @@ WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or embedded_database_url()
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# The web process (ASGI: config/asgi.py sets OA_DB_POOL=1) runs each request's sync code in a new
+# thread, so a persistent per-thread connection lived until garbage collection and the platform
+# ran out of PostgreSQL's slots under load (issue 19, ADR 0014). It takes a bounded psycopg pool
+# instead: at most OA_DB_POOL_MAX connections per web process, returned at the end of each
+# request. Workers, beat and commands keep one persistent connection per process.
+OA_DB_POOL = os.environ.get("OA_DB_POOL") == "1"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if OA_DB_POOL else 60)}
+# Named in pg_stat_activity, so an operator (and tests/e2e/test_connections.py) sees whose they are.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "application_name", "govoa-web" if OA_DB_POOL else "govoa"
+)
+if OA_DB_POOL:
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("OA_DB_POOL_MAX", "10")),
+        # A request waits this long for a free connection, then fails cleanly (503-like 500)
+        # rather than piling up.
+        "timeout": float(os.environ.get("OA_DB_POOL_TIMEOUT", "10")),
+    }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("OA_TEST_DATABASE", "test_govoa")
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
@@ -154,6 +179,8 @@ CELERY_BEAT_SCHEDULE = {
     "workflow-deadlines": {"task": "oa.workflow.tasks.process_workflow_deadlines", "schedule": 60.0},
     # Exchange deliveries and envelopes left behind by a killed worker are queued again.
     "exchange-sweep": {"task": "exchange.tasks.sweep_stuck", "schedule": 60.0},
+    # Today's and yesterday's statistics roll-ups for every unit (stats/tasks.py); idempotent.
+    "stats-rollup": {"task": "stats.tasks.rollup_recent", "schedule": 300.0},
 }
 # Automatic 催办: remind a task's holder this many hours before its deadline (docs/workflow.md).
 OA_WORKFLOW_DUE_SOON_HOURS = int(os.environ.get("OA_WORKFLOW_DUE_SOON_HOURS", "4"))
@@ -189,6 +216,14 @@ OA_DEMO_PASSWORD = os.environ.get("OA_DEMO_PASSWORD", "Demo@2026pass")
 OA_UPLOAD_MAX_BYTES = int(os.environ.get("OA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = OA_UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = OA_UPLOAD_MAX_BYTES
+# Each uploaded file is held to its operation's limit while it streams in (api.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "api.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# JSON bodies nested deeper than this are refused before decoding (api.parsers).
+OA_JSON_MAX_DEPTH = int(os.environ.get("OA_JSON_MAX_DEPTH", "32"))
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -199,6 +234,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -238,7 +278,11 @@ SPECTACULAR_SETTINGS = {
         "DeliveryEventActionEnum": "exchange.models.DeliveryEvent.Action",
         "RefusalStageEnum": "exchange.models.PackageRefusal.Stage",
     },
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # Every operation's error answers ({code, detail, field}) are declared (api.openapi_hooks).
+        "api.openapi_hooks.declare_error_responses",
+    ],
 }
 
 # --- i18n ---------------------------------------------------------------------------------

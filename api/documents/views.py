@@ -11,12 +11,13 @@ from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.documents import serializers as s
 from api.documents.pagination import DocumentPagination
+from api.parsers import JSONParser
 from api.permissions import IsUnitMember, client_ip, unit_permission
 from oa.directory.queries import has_permission
 from oa.documents import actions, exports, queries

@@ -75,6 +75,8 @@ class GatewayImportView(APIView):
 
     permission_classes = [IsProvider]
     parser_classes = [MultiPartParser]
+    # api.uploads: a bundle carries many packages.
+    upload_max_bytes = staticmethod(gateway.bundle_max_bytes)
 
     @extend_schema(
         request={"multipart/form-data": s.GatewayImportInput},

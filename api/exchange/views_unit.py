@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -349,6 +350,8 @@ class PackageSubmitView(APIView):
 
     permission_classes = [DISPATCH]
     parser_classes = [MultiPartParser]
+    # api.uploads: the package may be larger than an ordinary upload.
+    upload_max_bytes = staticmethod(lambda: settings.OA_EXCHANGE_PACKAGE_MAX_BYTES)
 
     @extend_schema(
         request={"multipart/form-data": s.PackageSubmitInput}, responses={201: s.SendResultSerializer}

@@ -4,6 +4,7 @@ the quarantine. Runs execute in Celery (oa/importer/tasks.py); the page polls th
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import MultiPartParser
@@ -25,6 +26,8 @@ class RunListView(generics.ListAPIView):
     permission_classes = [CanImport]
     serializer_class = s.RunSerializer
     parser_classes = [MultiPartParser]
+    # api.uploads: a DXL export is copied to disk as it streams (oa.importer.uploads), under its own limit.
+    upload_max_bytes = staticmethod(lambda: getattr(settings, "OA_IMPORT_MAX_BYTES", 4 * 1024**3))
 
     def get_queryset(self):
         return queries.list_runs()

@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
+from django.dispatch import Signal
 
 from oa.core.models import AuditEvent
+
+# Sent for every audit row written, inside the action's transaction, with `event` and `schema`
+# (the schema it was written in). Higher layers listen (the provider's statistics, stats/events.py)
+# without the core knowing them.
+event_recorded = Signal()
 
 
 def actor_label(user) -> str:
@@ -34,7 +40,7 @@ def record_event(
         target_type = target_type or target._meta.label_lower
         target_id = target_id or target.pk
     user = acting_user if getattr(acting_user, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=user,
         actor_name=actor_label(acting_user),
         action=action,
@@ -44,3 +50,5 @@ def record_event(
         detail=detail or {},
         ip=ip,
     )
+    event_recorded.send(sender=AuditEvent, event=event, schema=connection.schema_name)
+    return event

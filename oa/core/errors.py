@@ -31,6 +31,8 @@ class ErrorCode(StrEnum):
     BPMN_INVALID = "bpmn_invalid"
     NO_ASSIGNEE = "no_assignee"
     THROTTLED = "throttled"
+    TOO_LARGE = "too_large"
+    TOO_DEEP = "too_deep"
     # 办文 (oa/documents)
     MISSING_ELEMENT = "missing_element"
     CLASSIFICATION_TOO_HIGH = "classification_too_high"

@@ -367,8 +367,8 @@ def _check_publishable(notice: Notice, *, now: datetime) -> None:
 
 
 def publish_now(notice: Notice, *, actor, now: datetime) -> int:
-    """Make the item visible to its audience: one receipt row per person (unread), then the
-    notification after the commit. Called by do_publish_notice and by the approval flow."""
+    """Make the item visible to its audience: one receipt row per person (unread) and one
+    notification each. Called by do_publish_notice, the approval flow and do_receive_notice."""
     user_ids = audience_user_ids(notice)
     NoticeRecipient.objects.filter(notice=notice).delete()
     NoticeRecipient.objects.bulk_create(
@@ -379,8 +379,7 @@ def publish_now(notice: Notice, *, actor, now: datetime) -> int:
     notice.published_by = actor
     notice.recipient_count = len(user_ids)
     notice.save()
-    notice_id = notice.pk
-    transaction.on_commit(lambda: notifying.queue_published(notice_id))
+    notifying.published(notice, user_ids, actor=actor)
     return len(user_ids)
 
 
@@ -482,8 +481,7 @@ def do_remind_unread(notice: Notice, *, acting_user, now=None, ip=None) -> int:
     unread.update(reminded_at=now, remind_count=F("remind_count") + 1)
     notice.last_reminded_at = now
     notice.save(update_fields=["last_reminded_at"])
-    notice_id, actor_id = notice.pk, acting_user.pk
-    transaction.on_commit(lambda: notifying.queue_reminder(notice_id, user_ids, actor_id))
+    notifying.reminder(notice, user_ids, actor=acting_user)
     record_event(
         "notices.reminded", acting_user=acting_user, target=notice, summary=f"提醒未读：{notice.title}",
         detail={"users": len(user_ids)}, ip=ip,

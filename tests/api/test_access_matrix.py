@@ -68,6 +68,9 @@ CONSOLE_ENDPOINTS = [
     ("PATCH", "/api/exchange/groups/1/", PROVIDER),
     ("DELETE", "/api/exchange/groups/1/", PROVIDER),
     ("GET", "/api/exchange/monitor/", PROVIDER),
+    ("GET", "/api/stats/overview/", PROVIDER),
+    ("GET", "/api/stats/units/", PROVIDER),
+    ("GET", "/api/stats/units/export/", PROVIDER),
     ("GET", "/api/exchange/deliveries/", PROVIDER),
     ("POST", "/api/exchange/deliveries/1/retry/", PROVIDER),
     ("GET", "/api/exchange/refusals/", PROVIDER),
@@ -198,6 +201,14 @@ UNIT_ENDPOINTS = [
     ("POST", "/api/notices/1/files/", PARTY),
     ("GET", "/api/notices/1/files/1/", PARTY),
     ("DELETE", "/api/notices/1/files/1/", PARTY),
+    # One's own notifications: someone else's is 404 (tests/api/notifications).
+    ("GET", "/api/stats/", "directory.manage"),
+    ("GET", "/api/notifications/", MEMBER),
+    ("GET", "/api/notifications/unread-count/", MEMBER),
+    ("POST", "/api/notifications/read-all/", MEMBER),
+    ("GET", "/api/notifications/preferences/", MEMBER),
+    ("PUT", "/api/notifications/preferences/", MEMBER),
+    ("POST", "/api/notifications/1/read/", MEMBER),
 ]
 
 

@@ -260,3 +260,22 @@ export type NoticeReceipts = U['NoticeReceipts']
 export type NoticeReceipt = U['NoticeReceipt']
 export type NoticeListQuery = NonNullable<UnitOps['notices_list']['parameters']['query']>
 export type NoticeManagedQuery = NonNullable<UnitOps['notices_manage_list']['parameters']['query']>
+// ---------------------------------------------------------------- 平台统计
+export type StatsPlatformOverview = C['PlatformOverview']
+export type StatsUnitOverview = U['UnitOverview']
+export type StatsPeriod = C['StatsPeriod']
+export type StatsKind = C['StatsKind']
+export type StatsUnitRow = C['StatsUnitRow']
+export type StatsPeriodName = 'week' | 'month'
+export interface StatsQuery {
+  period?: StatsPeriodName
+  date_from?: string
+  date_to?: string
+  kind?: string
+}
+export interface StatsUnitQuery extends StatsQuery {
+  ordering?: string
+  search?: string
+  page?: number
+  page_size?: number
+}

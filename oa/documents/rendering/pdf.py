@@ -27,17 +27,23 @@ from __future__ import annotations
 
 import copy
 import datetime
+import hashlib
 import io
 import logging
 import math
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
+import fpdf.output
+from fontTools import subset as ftsubset
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.image_parsing import get_img_info
 
 from oa.documents.rendering.body import Paragraph, parse_body
 from oa.documents.rendering.content import DocumentContent
@@ -184,6 +190,8 @@ def _add_parsed_font(pdf: FPDF, key: str, face: FontFace) -> None:
         with _PARSED_LOCK:
             _PARSED[cache_key] = parsed
     font = copy.copy(parsed)
+    # TTFFont has __slots__: which face each of the document's fonts is, for _use_cached_subsets.
+    pdf.__dict__.setdefault("oa_face_keys", {})[key.lower()] = cache_key
     font.i = len(pdf.fonts) + 1
     font.fontkey = key.lower()
     font.cw = copy.copy(parsed.cw)  # a defaultdict: reading a missing character adds it
@@ -199,6 +207,117 @@ def _add_parsed_font(pdf: FPDF, key: str, face: FontFace) -> None:
     pdf.fonts[key.lower()] = font
     if font.is_cff and font.is_cid_keyed:
         pdf._set_min_pdf_version("1.6")
+
+
+# Font subsets per (face, glyph set), most recently used last. Subsetting a CJK face (65,535
+# glyphs, CFF) is most of a render: fontTools reads the face's metrics, charstrings and
+# subroutines every time (about 0.35 s a face on a quiet machine). The same document is rendered
+# again and again (preview, each step, 用印, download, the exchange package) with the same glyphs,
+# so the subset made once is kept and FPDF writes it as it is (`_Subsetted`). Bounded: a subset of a notice's ~700 glyphs is ~200 KB.
+_SUBSETS: OrderedDict[tuple, bytes] = OrderedDict()
+_SUBSETS_MAX = int(os.environ.get("OA_RENDER_SUBSET_CACHE", "96"))
+_SUBSETS_LOCK = threading.Lock()
+# The tables FPDF drops from every subset (fpdf/output.py `_add_fonts`) and what it keeps.
+_DROPPED_TABLES = [
+    "FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT",
+    "EBLC", "EBSC", "SVG ", "CPAL", "COLR",
+]  # fmt: skip
+
+
+def _subset_bytes(ttfont: ttLib.TTFont, glyph_names: frozenset[str]) -> bytes:
+    """The subset FPDF would make of `ttfont` for `glyph_names`, as font file bytes."""
+    # Tables FPDF drops anyway are removed first: the subsetter otherwise reads the whole GSUB
+    # and GPOS of the face to check their formats before it drops them.
+    for tag in _DROPPED_TABLES:
+        if tag in ttfont:
+            del ttfont[tag]
+    options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True)
+    options.drop_tables += _DROPPED_TABLES
+    subsetter = ftsubset.Subsetter(options)
+    subsetter.populate(glyphs=sorted(glyph_names))
+    subsetter.subset(ttfont)
+    out = io.BytesIO()
+    ttfont.save(out)
+    return out.getvalue()
+
+
+class _Subsetted(ttLib.TTFont):
+    """A face already subset for this document's glyphs (by `_subset_bytes`, with FPDF's own
+    options), which FPDF's writer must not subset again. Nothing changes it, so every table it
+    writes is the stored table as it is, not a recompiled one (FPDF reads the glyph order, which
+    decompiles the CFF table, then writes it twice)."""
+
+    def __getitem__(self, tag):
+        table = super().__getitem__(tag)
+        raw = self.reader[tag] if self.reader is not None and tag in self.reader else None
+        if raw is not None:
+            table.compile = lambda _font, raw=raw: raw
+        return table
+
+
+class _Subsetter(ftsubset.Subsetter):
+    def subset(self, font):
+        if isinstance(font, _Subsetted):
+            return None
+        return super().subset(font)
+
+
+# FPDF's font writer (fpdf/output.py `_add_fonts`) subsets every face it embeds; a face that
+# `_use_cached_subsets` gave a `_Subsetted` font is written as it is. Only FPDF's own reference
+# to fontTools' subset module is replaced, with the same Options and this Subsetter.
+fpdf.output.ftsubset = SimpleNamespace(Options=ftsubset.Options, Subsetter=_Subsetter)
+
+
+def _use_cached_subsets(pdf: FPDF) -> None:
+    """Give each of the document's faces its subset font (made now or taken from the cache)
+    in place of the whole face, before FPDF writes the fonts."""
+    face_keys = pdf.__dict__.get("oa_face_keys", {})
+    for fontkey, font in pdf.fonts.items():
+        face_key = face_keys.get(fontkey)
+        if face_key is None:
+            continue
+        names = frozenset(font.subset.get_all_glyph_names())
+        key = (face_key, names)
+        with _SUBSETS_LOCK:
+            data = _SUBSETS.get(key)
+            if data is not None:
+                _SUBSETS.move_to_end(key)
+        if data is None:
+            data = _subset_bytes(font.ttfont, names)
+            with _SUBSETS_LOCK:
+                _SUBSETS[key] = data
+                while len(_SUBSETS) > _SUBSETS_MAX:
+                    _SUBSETS.popitem(last=False)
+        font.ttfont.close()
+        font.ttfont = _Subsetted(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+
+
+# The seal image as FPDF reads it (decoded, its alpha split off, compressed again: 0.1–0.2 s),
+# per seal: a unit has a few seals and stamps every document with one of them.
+_SEALS: OrderedDict[tuple[str, str], dict] = OrderedDict()
+
+
+def _preload_seal(pdf: FPDF, png: bytes) -> None:
+    """Put the seal's parsed image into the document's image cache, where `FPDF.image` finds it
+    by the same name (the MD5 of the bytes) it gives the image itself."""
+    name = hashlib.md5(png.strip(), usedforsecurity=False).hexdigest()
+    images = pdf.image_cache.images
+    if name in images:
+        return
+    key = (name, str(pdf.image_cache.image_filter))
+    with _SUBSETS_LOCK:
+        info = _SEALS.get(key)
+    if info is None:
+        info = get_img_info(name, io.BytesIO(png), pdf.image_cache.image_filter, None)
+        with _SUBSETS_LOCK:
+            _SEALS[key] = info
+            while len(_SEALS) > 32:
+                _SEALS.popitem(last=False)
+    if info.get("iccp") is not None:
+        return  # FPDF numbers ICC profiles per document: let it read such an image itself
+    entry = copy.copy(info)
+    entry["i"], entry["usages"], entry["iccp_i"] = len(images) + 1, 0, None
+    images[name] = entry
 
 
 class _Fonts:
@@ -334,6 +453,7 @@ class _Renderer:
         self._footer(flow)
         for number, page in enumerate(pages, start=1):
             self._draw_page(page, number)
+        _use_cached_subsets(self.pdf)
         return bytes(self.pdf.output())
 
     # ---- 版头 ---------------------------------------------------------------------------------
@@ -651,6 +771,7 @@ class _Renderer:
             pdf.text(x, baseline, text)
 
     def _draw_seal(self, centre_x: float, centre_y: float, diameter: float) -> None:
+        _preload_seal(self.pdf, self.content.seal_png)
         # Multiply lets the text under the seal show through, like ink on paper.
         with self.pdf.local_context(blend_mode="Multiply"):
             self.pdf.image(

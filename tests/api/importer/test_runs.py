@@ -105,7 +105,9 @@ def test_a_large_malformed_file_is_refused_by_its_run(siming_admin, settings):
 def test_an_upload_over_the_limit_is_refused(siming_admin, settings):
     settings.OA_IMPORT_MAX_BYTES = 100
     response = upload(siming_admin, "big.xml", sample("test_documents.xml").read_bytes())
-    assert response.status_code == 400 and response.json()["code"] == "too_large"
+    # Refused while it streams in (api.uploads), with the upload's field named.
+    assert response.status_code == 413 and response.json()["code"] == "too_large"
+    assert response.json()["field"] == "file"
 
 
 def test_the_quarantine_is_listed_and_a_record_fixed_and_retried(siming_admin):

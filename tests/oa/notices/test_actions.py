@@ -300,3 +300,16 @@ def test_a_rejected_notice_goes_back_to_its_author(cast):
     notice.refresh_from_db()
     assert notice.state == Notice.State.REJECTED
     actions.do_update_notice(notice, acting_user=cast.editor, changes={"title": "改过的通知"})
+
+
+def test_publishing_and_reminding_notify_through_the_centre(cast):
+    from oa.notifications.models import Notification
+
+    notice = publish(cast, audience_departments=[cast.finance.pk])
+    published = Notification.objects.filter(kind="notice.published", source_id=str(notice.pk))
+    assert sorted(published.values_list("recipient__username", flat=True)) == ["accountant", "cashier"]
+    assert published.first().link == f"/portal/notices/{notice.pk}"
+    actions.do_mark_read(notice, acting_user=cast.cashier)
+    actions.do_remind_unread(notice, acting_user=cast.editor)
+    reminded = Notification.objects.filter(kind="notice.reminder", source_id=str(notice.pk))
+    assert list(reminded.values_list("recipient__username", flat=True)) == ["accountant"]

@@ -41,6 +41,12 @@ export const adminChildren: RouteRecordRaw[] = [
     meta: { title: 'menu.import', menu: true, icon: 'Upload', permissions: [PERM.directory] },
   },
   {
+    path: 'stats',
+    name: 'admin-stats',
+    component: () => import('@/views/stats/unit/index.vue'),
+    meta: { title: 'menu.unitStats', menu: true, icon: 'DataAnalysis', permissions: [PERM.directory] },
+  },
+  {
     path: 'templates',
     name: 'admin-templates',
     component: () => import('@/views/templates/unit-list/index.vue'),

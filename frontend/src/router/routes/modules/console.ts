@@ -41,6 +41,12 @@ const routes: RouteRecordRaw[] = [
       },
       ...exchangeConsoleRoutes,
       {
+        path: 'stats',
+        name: 'console-stats',
+        component: () => import('@/views/console/stats/index.vue'),
+        meta: { title: 'menu.stats', menu: true, icon: 'DataAnalysis' },
+      },
+      {
         path: 'audit',
         name: 'console-audit',
         component: () => import('@/views/audit/events/index.vue'),
