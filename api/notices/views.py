@@ -12,7 +12,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.exchange.serializers import SendResultSerializer
+from api.exchange.serializers import EnvelopeSerializer, SendResultSerializer
 from api.notices import serializers as s
 from api.pagination import Pagination
 from api.permissions import IsUnitMember, client_ip, unit_permission
@@ -359,14 +359,8 @@ class SendView(APIView):
             notice, acting_user=request.user, recipients=data.validated_data["recipients"],
             groups=data.validated_data["groups"], ip=client_ip(request),
         )  # fmt: skip
-        return Response(
-            {
-                "envelope": result.envelope.pk,
-                "recipients": result.envelope.recipients,
-                "skipped": result.skipped,
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        body = {"envelope": EnvelopeSerializer(result.envelope).data, "skipped": result.skipped}
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class ApprovalFlowsView(APIView):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
 
 from tests.conftest import SIMING, HostClient
 
@@ -165,3 +166,25 @@ def test_search_over_http(cast):
 def test_the_unit_admin_picks_an_approval_flow_of_the_notices_module(cast):
     assert as_("admin").get("/api/notices/flows/").json() == [{"code": "notice", "name": "信息发布审批"}]
     assert as_("editor").get("/api/notices/flows/").status_code == 403
+
+
+def test_publishing_to_other_units_answers_with_the_envelope(cast, settings, tmp_path):
+    from oa.directory.models import Role, Staff
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with schema_context(SIMING):
+        Staff.objects.get(user=cast.editor).roles.add(Role.objects.get(code="office_head"))
+    editor = as_("editor")
+    notice = draft(editor, cast.column.pk, audience_all=True)
+    editor.post(f"/api/notices/{notice['id']}/publish/")
+    response = editor.post(f"/api/notices/{notice['id']}/send/", {"recipients": ["huli"]}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["envelope"]["recipients"] == ["huli"] and body["envelope"]["kind"] == "notice"
+    assert body["skipped"] == []
+    assert (
+        as_("cashier")
+        .post(f"/api/notices/{notice['id']}/send/", {"recipients": ["huli"]}, format="json")
+        .status_code
+        == 403
+    )
