@@ -134,8 +134,8 @@ def run() -> str:
     body = f"""## 信息发布: a notice to a {STAFF:,}-person unit
 
 {machine()}. One unit, {STAFF:,} staff in {DEPARTMENTS} departments; publishing through the API
-(`POST /api/notices/{{id}}/publish/`: the audience resolved, one receipt row per person, the
-notification queued for after the commit); {SAMPLES} samples each.
+(`POST /api/notices/{{id}}/publish/`: the audience resolved, one receipt row and one notification
+(oa.notifications, pushed live after the commit) per person); {SAMPLES} samples each.
 
 | what | time |
 | --- | --- |
