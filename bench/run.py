@@ -1,7 +1,7 @@
 """`make bench`: run every benchmark and write docs/benchmarks.md.
 
 python bench/run.py                 # all benchmarks
-python bench/run.py provisioning    # one (or workflow_todo, domino_import, documents, exchange, rendering, connections, stats, portal)
+python bench/run.py provisioning    # one (or workflow_todo, domino_import, documents, exchange, rendering, connections, stats, portal, notices)
 BENCH_UNITS=100 python bench/run.py # a smaller platform
 """
 
@@ -21,6 +21,7 @@ BENCHMARKS = [
     "documents",
     "exchange",
     "rendering",
+    "notices",
     "connections",
     "stats",
     "portal",

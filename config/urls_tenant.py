@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/", include("api.importer.urls")),
     path("api/", include("api.exchange.urls_unit")),
     path("api/", include("api.archive.urls")),
+    path("api/", include("api.notices.urls")),
     path("api/", include("api.notifications.urls")),
     path("api/", include("api.stats.urls_unit")),
     *spa,

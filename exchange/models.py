@@ -132,6 +132,7 @@ class Envelope(models.Model):
     class Kind(models.TextChoices):
         DOCUMENT = "document", "公文"
         MEETING_NOTICE = "meeting_notice", "会议通知"
+        NOTICE = "notice", "信息发布"
 
     # The package's own id (manifest.json), the same on both sides of a gateway.
     package_id = models.CharField(max_length=32, unique=True, default="")

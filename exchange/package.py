@@ -5,7 +5,8 @@ A package is a zip of
     document.pdf         the sealed GB/T 9704 版式文件 (the sender's kept `rendered` file)
     attachments/NN.ext   the 附件, in order
     metadata.xml         the GB/T 33480 metadata (公文标识, 文种, 标题, 发文字号, ...), file list;
-                         a 会议通知 (类型 meeting_notice) also its 会议 element (time, place, ...)
+                         a 会议通知 (类型 meeting_notice) also its 会议 element (time, place, ...);
+                         a 信息发布 item (类型 notice) its 信息 element (栏目, 有效期, 正文)
     manifest.json        format, package id, sender, key id, and every member's SHA-256 and size
     signature.json       Ed25519 over the exact bytes of manifest.json, by the sender's key
 
@@ -141,6 +142,21 @@ class MeetingInfo:
         return {name: getattr(self, name) for name, _element, _limit, _required in MEETING_ELEMENTS}
 
 
+# The 信息 element of a published item (类型 notice, 信息发布): its column, body and expiry.
+NOTICE_BODY_LIMIT = 200_000
+
+
+@dataclass
+class NoticeInfo:
+    """What a 信息发布 item carries besides the GB/T 33480 fields: the column it was published
+    in (the receiving unit files it in its own inbound column), its rich-text body (sanitised
+    again on arrival) and its expiry (ISO 8601 with offset, or empty)."""
+
+    column: str
+    body_html: str = ""
+    expires_at: str = ""
+
+
 @dataclass
 class Metadata:
     identifier: str
@@ -167,6 +183,8 @@ class Metadata:
     files: list[FileEntry] = field(default_factory=list)
     # kind "meeting_notice" only: the meeting it announces.
     meeting: MeetingInfo | None = None
+    # kind "notice" only: the published item.
+    notice: NoticeInfo | None = None
 
     @property
     def attachments(self) -> list[FileEntry]:
@@ -227,6 +245,11 @@ def metadata_xml(meta: Metadata) -> bytes:
         meeting = ET.SubElement(root, _q("会议"))
         for name, element, _limit, _required in MEETING_ELEMENTS:
             ET.SubElement(meeting, _q(element)).text = getattr(meta.meeting, name) or ""
+    if meta.notice is not None:
+        item = ET.SubElement(root, _q("信息"))
+        ET.SubElement(item, _q("栏目")).text = meta.notice.column
+        ET.SubElement(item, _q("有效期")).text = meta.notice.expires_at
+        ET.SubElement(item, _q("正文")).text = meta.notice.body_html
     ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
@@ -284,6 +307,28 @@ def _parse_meeting(root: ET.Element, kind: str) -> MeetingInfo | None:
     if values["reply_by"] and _offset_datetime(values["reply_by"], "回执截止") >= start:
         raise _invalid("回执截止应早于会议开始时间。")
     return MeetingInfo(**values)
+
+
+def _parse_notice(root: ET.Element, kind: str) -> NoticeInfo | None:
+    """The 信息 element: required in a published item, refused anywhere else."""
+    node = root.find(_q("信息"))
+    if kind != "notice":
+        if node is not None:
+            raise _invalid("只有信息发布可以带有信息元素。")
+        return None
+    if node is None:
+        raise _invalid("信息发布缺少信息元素。")
+    column = _text(node, "栏目")
+    if not column or len(column) > 32:
+        raise _invalid("栏目缺失或超过32个字。")
+    body = node.find(_q("正文"))
+    body_html = (body.text or "") if body is not None else ""
+    if len(body_html) > NOTICE_BODY_LIMIT:
+        raise _invalid(f"正文超过{NOTICE_BODY_LIMIT}个字符。")
+    expires_at = _text(node, "有效期")
+    if expires_at:
+        _offset_datetime(expires_at, "有效期")
+    return NoticeInfo(column=column, body_html=body_html, expires_at=expires_at)
 
 
 def parse_metadata(data: bytes) -> Metadata:
@@ -347,11 +392,17 @@ def parse_metadata(data: bytes) -> Metadata:
         if not entry.name or len(entry.name) > 200:
             raise _invalid("文件名称缺失或过长。")
     kind = root.get("类型", "document")
-    if kind not in ("document", "meeting_notice"):
+    if kind not in ("document", "meeting_notice", "notice"):
         raise _invalid("类型无效。")
     meeting = _parse_meeting(root, kind)
+    notice = _parse_notice(root, kind)
     return Metadata(
-        **values, agency_code=_text(root, "发文机关代码"), kind=kind, files=files, meeting=meeting
+        **values,
+        agency_code=_text(root, "发文机关代码"),
+        kind=kind,
+        files=files,
+        meeting=meeting,
+        notice=notice,
     )
 
 

@@ -25,7 +25,7 @@ CATALOGUE: tuple[Module, ...] = (
     Module("meetings", "办会", "Meetings", "会议申请、会议室预订、会议通知与签到"),
     Module("affairs", "办事", "Affairs", "请假、用车、用印等事务申请"),
     Module("supervision", "督办", "Supervision", "督办事项、分解落实与效能统计"),
-    Module("notices", "信息发布", "Notices", "通知公告与阅读回执"),
+    Module("notices", "信息发布", "Notices", "通知公告与阅读回执", available=True),
     Module("messaging", "即时通信", "Messaging", "即时消息与内部邮件"),
     Module("archive", "档案", "Archive", "档案目录、借阅、鉴定销毁与移交", available=True),
 )

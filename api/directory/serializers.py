@@ -71,6 +71,8 @@ class PermissionSerializer(serializers.Serializer):
 
 
 class StaffSerializer(serializers.ModelSerializer):
+    # The account's id: what other modules name people by (信息发布 audiences and publishers).
+    user_id = serializers.IntegerField(source="user.pk", read_only=True)
     username = serializers.CharField(source="user.username")
     display_name = serializers.CharField(source="user.account.display_name")
     email = serializers.CharField(source="user.email")
@@ -84,6 +86,7 @@ class StaffSerializer(serializers.ModelSerializer):
         model = Staff
         fields = [
             "id",
+            "user_id",
             "username",
             "display_name",
             "department",

@@ -44,6 +44,9 @@ class ErrorCode(StrEnum):
     LOAN_EXPIRED = "loan_expired"
     NO_DECISION = "no_decision"
     PACKAGE_INVALID = "package_invalid"
+    # 信息发布 (oa/notices)
+    EXPIRED = "expired"
+    RETRACTED = "retracted"
 
 
 class ActionError(Exception):

@@ -44,6 +44,8 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission("affairs.vehicles", "车辆调度", "Dispatch vehicles"),
     Permission("supervision.manage", "督办管理", "Manage supervision items"),
     Permission("notices.publish", "信息发布", "Publish notices"),
+    # 栏目管理: granted to 系统管理员 (notices 0002); who publishes in a column is the column's list.
+    Permission("notices.manage", "信息发布栏目管理", "Manage notice columns"),
     # Legacy data (Domino DXL exports, old registers): granted to 系统管理员 (importer 0002).
     Permission("importer.manage", "历史数据导入", "Import legacy data"),
 )

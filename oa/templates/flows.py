@@ -138,8 +138,9 @@ def startable_flows(user) -> list[dict]:
         info = flow_info(template.content_text)
         module = modules.get(template.parent_code or template.code, "")
         # 发文/收文 start from their own pages (拟稿, 收文登记), which create the document too;
-        # 借阅 from the archive's catalogue, which creates the loan.
-        if module in OWN_PAGE_MODULES or not _may_start(user, info.starter_groups):
+        # 借阅 from the archive's catalogue, which creates the loan; 信息发布审批 when a publisher
+        # sends an item for approval.
+        if module in OWN_PAGE_MODULES or module == "notices" or not _may_start(user, info.starter_groups):
             continue
         form = forms.get(info.form_key) if info.form_key else None
         result.append(

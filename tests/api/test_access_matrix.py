@@ -16,6 +16,8 @@ ANON, MEMBER, PROVIDER = "anon", "member", "provider"
 # A signed-in member who is a party to the object in the path (a task's assignee or candidate,
 # an instance's starter or handler, a circulation's recipient); anyone else gets 404.
 PARTY = "party"
+# A publisher of at least one 信息发布 column (oa/notices); a colleague who is none gets 403.
+PUBLISHER = "publisher"
 
 # (urlconf, method, path, who may call it: anon | member (any signed-in user) | party | provider |
 # a permission code)
@@ -212,6 +214,28 @@ UNIT_ENDPOINTS = [
     ("POST", "/api/archive/transfers/", "archive.manage"),
     ("POST", "/api/archive/transfers/verify/", "archive.manage"),
     ("GET", "/api/archive/transfers/1/package/", "archive.manage"),
+    # 信息发布: columns kept by the unit admin; items by their column's publishers (PUBLISHER:
+    # someone who publishes in some column); an item's audience and publishers are its parties.
+    ("GET", "/api/notices/", MEMBER),
+    ("GET", "/api/notices/unread-count/", MEMBER),
+    ("GET", "/api/notices/columns/", MEMBER),
+    ("POST", "/api/notices/columns/", "notices.manage"),
+    ("PATCH", "/api/notices/columns/1/", "notices.manage"),
+    ("DELETE", "/api/notices/columns/1/", "notices.manage"),
+    ("GET", "/api/notices/flows/", "notices.manage"),
+    ("GET", "/api/notices/manage/", PUBLISHER),
+    ("POST", "/api/notices/manage/", PUBLISHER),
+    ("GET", "/api/notices/1/", PARTY),
+    ("PATCH", "/api/notices/1/", PARTY),
+    ("POST", "/api/notices/1/read/", PARTY),
+    ("POST", "/api/notices/1/publish/", PARTY),
+    ("POST", "/api/notices/1/retract/", PARTY),
+    ("POST", "/api/notices/1/remind/", PARTY),
+    ("GET", "/api/notices/1/receipts/", PARTY),
+    ("POST", "/api/notices/1/send/", PARTY),
+    ("POST", "/api/notices/1/files/", PARTY),
+    ("GET", "/api/notices/1/files/1/", PARTY),
+    ("DELETE", "/api/notices/1/files/1/", PARTY),
     # One's own notifications: someone else's is 404 (tests/api/notifications).
     ("GET", "/api/stats/", "directory.manage"),
     ("GET", "/api/notifications/", MEMBER),
@@ -338,7 +362,19 @@ def someone_elses_flow(db) -> dict[str, int]:
             acting_user=secadmin,
             fields={"title": "他人的公文", "doc_type": "通知", "body_html": "<p>正文</p>"},
         )
+        from oa.notices.actions import do_create_notice, do_publish_notice
+        from oa.notices.models import Column
+
+        column = Column.objects.get(name="通知公告")
+        column.publishers.add(secadmin)
+        notice = do_create_notice(
+            column,
+            acting_user=secadmin,
+            fields={"title": "他人的通知", "body_html": "<p>正文</p>", "audience_users": [auditor.pk]},
+        )
+        do_publish_notice(notice, acting_user=secadmin)
         return {
+            "notices": notice.pk,
             "tasks": instance.tasks.get().pk,
             "instances": instance.pk,
             "circulations": record.pk,
@@ -353,7 +389,7 @@ def test_unit_hides_objects_from_a_colleague_who_is_no_party(
     import re
 
     real = re.sub(
-        r"/(tasks|instances|circulations|documents)/1/",
+        r"/(tasks|instances|circulations|documents|notices)/1/",
         lambda m: f"/{m[1]}/{someone_elses_flow[m[1]]}/",
         path,
     )

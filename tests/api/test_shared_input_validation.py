@@ -91,7 +91,11 @@ def test_every_typed_query_parameter_of_both_schemas_is_in_the_registry():
                     if parameter["in"] != "query":
                         continue
                     spec = parameter.get("schema", {})
-                    kind = spec.get("format") if spec.get("format") in ("date", "date-time") else spec.get("type")
+                    kind = (
+                        spec.get("format")
+                        if spec.get("format") in ("date", "date-time")
+                        else spec.get("type")
+                    )
                     typed = kind in ("integer", "boolean", "date", "date-time")
                     if typed and QUERY_PARAMETERS.get(parameter["name"]) != kind:
                         missing[parameter["name"]] = kind
@@ -129,7 +133,9 @@ def test_integers_out_of_range_are_a_400_naming_the_field(siming_admin, field, v
 
 
 def test_department_order_out_of_range_is_a_400(siming_admin):
-    response = siming_admin.post("/api/directory/departments/", {"name": "办公室", "order": 10**12}, format="json")
+    response = siming_admin.post(
+        "/api/directory/departments/", {"name": "办公室", "order": 10**12}, format="json"
+    )
     _error(response, 400, field="order")
 
 
@@ -189,6 +195,8 @@ def test_an_unknown_page_path_is_still_the_spa_or_html(siming):
 def test_a_form_body_past_the_limit_is_a_json_413(siming, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = siming.post(
-        "/api/auth/login/", f"username={'a' * 3000}&password=x", content_type="application/x-www-form-urlencoded"
+        "/api/auth/login/",
+        f"username={'a' * 3000}&password=x",
+        content_type="application/x-www-form-urlencoded",
     )
     _error(response, 413)

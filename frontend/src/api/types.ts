@@ -283,6 +283,16 @@ export type AppraisalInput = U['AppraisalInputRequest']
 export type DestructionRecord = U['Destruction']
 export type ArchiveTransfer = U['ArchiveTransfer']
 export type TransferVerification = U['Verification']
+// ---------------------------------------------------------------- 信息发布 (notices)
+export type NoticeColumn = U['NoticeColumn']
+export type NoticeColumnInput = U['NoticeColumnInputRequest']
+export type NoticeListItem = U['NoticeListItem']
+export type NoticeDetail = U['NoticeDetail']
+export type NoticeInput = U['NoticeInputRequest']
+export type NoticeReceipts = U['NoticeReceipts']
+export type NoticeReceipt = U['NoticeReceipt']
+export type NoticeListQuery = NonNullable<UnitOps['notices_list']['parameters']['query']>
+export type NoticeManagedQuery = NonNullable<UnitOps['notices_manage_list']['parameters']['query']>
 // ---------------------------------------------------------------- 平台统计
 export type StatsPlatformOverview = C['PlatformOverview']
 export type StatsUnitOverview = U['UnitOverview']

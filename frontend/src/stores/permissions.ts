@@ -6,6 +6,7 @@ export const PERM = {
   audit: 'audit.view',
   templates: 'templates.manage',
   importer: 'importer.manage',
+  notices: 'notices.manage',
 } as const
 
 /** Any of these opens the unit's 管理 (admin) area. */
@@ -16,6 +17,7 @@ export const ADMIN_PERMISSIONS: string[] = [
   PERM.audit,
   PERM.templates,
   PERM.importer,
+  PERM.notices,
 ]
 
 /**

@@ -55,7 +55,11 @@ def test_incoming_registration_with_a_file_past_the_limit_is_a_413(client_for, s
     clerk = client_for("clerk")
     response = clerk.post(
         "/api/documents/incoming/",
-        {"title": "来文", "source_agency": "厦门市应急管理局", "files": [_file(LIMIT, "a.txt"), _file(LIMIT * 3)]},
+        {
+            "title": "来文",
+            "source_agency": "厦门市应急管理局",
+            "files": [_file(LIMIT, "a.txt"), _file(LIMIT * 3)],
+        },
         format="multipart",
     )
     _too_large(response)

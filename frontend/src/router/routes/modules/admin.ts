@@ -78,6 +78,12 @@ export const adminChildren: RouteRecordRaw[] = [
     meta: { title: 'menu.legacyImport', menu: true, icon: 'Box', permissions: [PERM.importer] },
   },
   {
+    path: 'notice-columns',
+    name: 'admin-notice-columns',
+    component: () => import('@/views/notices/columns/index.vue'),
+    meta: { title: 'menu.noticeColumns', menu: true, icon: 'Memo', permissions: [PERM.notices] },
+  },
+  {
     path: 'audit',
     name: 'admin-audit',
     component: () => import('@/views/audit/events/index.vue'),

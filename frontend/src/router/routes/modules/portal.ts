@@ -3,6 +3,7 @@ import { adminArea } from './admin'
 import { exchangeRoutes } from './exchange'
 import { documentRoutes } from './documents'
 import { archiveRoutes } from './archive'
+import { noticeRoutes } from './notices'
 
 // /portal and /admin are separate top-level records (so '/' stays a plain
 // redirect) that share one layout component; Vue keeps the same layout
@@ -76,6 +77,7 @@ const routes: RouteRecordRaw[] = [
       ...exchangeRoutes,
       ...documentRoutes,
       ...archiveRoutes,
+      ...noticeRoutes,
       {
         path: 'tokens',
         name: 'portal-tokens',

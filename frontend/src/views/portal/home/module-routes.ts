@@ -11,6 +11,7 @@ export const MODULE_ROUTES: Record<string, RouteLocationRaw | ((can: Can) => Rou
     can(['documents.receive']) ? { name: 'exchange-inbox' } : can(['documents.dispatch']) ? { name: 'exchange-send' } : null,
   documents: { name: 'documents' },
   archive: { name: 'archive' },
+  notices: { name: 'notices' },
 }
 
 type Can = (permissions?: string[]) => boolean

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class NoticesConfig(AppConfig):
+    name = "oa.notices"
+    label = "notices"
+    verbose_name = "信息发布"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # A column's approval flow (信息审批) calls back into this module (oa/workflow/module_hooks.py).
+        from oa.notices import approval
+        from oa.workflow import module_hooks
+
+        module_hooks.register(approval.MODULE, approval.HOOKS)
