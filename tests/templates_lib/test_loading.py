@@ -22,9 +22,9 @@ def builtin_copy(tmp_path):
 
 def test_the_migration_pass_loaded_every_builtin_template_and_kit(db):
     catalogue = json.loads((BUILTIN_DIR / "catalogue.json").read_text(encoding="utf-8"))
-    assert Template.objects.filter(builtin=True).count() == len(catalogue["templates"]) == 21
+    assert Template.objects.filter(builtin=True).count() == len(catalogue["templates"]) == 22
     for kind, count in [
-        ("flow", 7),
+        ("flow", 8),
         ("form", 6),
         ("layout", 1),
         ("numbering", 3),
@@ -39,13 +39,13 @@ def test_the_migration_pass_loaded_every_builtin_template_and_kit(db):
     assert "supervision" not in kits["street_office"].modules
     roleset = kits["street_office"].versions.get(template__kind="roleset")
     assert roleset.template.code == "street"
-    assert kits["city_bureau"].versions.count() == 19
+    assert kits["city_bureau"].versions.count() == 20
 
 
 def test_loading_again_changes_nothing(db, capsys):
     versions, events = TemplateVersion.objects.count(), AuditEvent.objects.count()
     call_command("load_builtin_templates")
-    assert "0 new, 0 new versions, 21 unchanged; kits changed: 0" in capsys.readouterr().out
+    assert "0 new, 0 new versions, 22 unchanged; kits changed: 0" in capsys.readouterr().out
     assert (TemplateVersion.objects.count(), AuditEvent.objects.count()) == (versions, events)
 
 

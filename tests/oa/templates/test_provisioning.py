@@ -28,7 +28,7 @@ def test_the_cast_units_got_the_district_office_kit(db):
     assert siming.starter_kit == "district_office"
     with schema_context("siming"):
         copies = {(t.kind, t.code): t for t in UnitTemplate.objects.all()}
-        assert len(copies) == kit.versions.count() == 19
+        assert len(copies) == kit.versions.count() == 20
         leave = copies[("flow", "leave")]
         assert (leave.parent_code, leave.parent_version, leave.forked, leave.edited) == (
             "leave",
@@ -44,7 +44,7 @@ def test_the_cast_units_got_the_district_office_kit(db):
         assert "documents.sign" in Role.objects.get(code="director").permissions
         assert "templates.manage" in Role.objects.get(code="sysadmin").permissions
         event = AuditEvent.objects.get(action="templates.kit_instantiated")
-        assert len(event.detail["templates"]) == 19 and "office_head" in event.detail["roles"]
+        assert len(event.detail["templates"]) == 20 and "office_head" in event.detail["roles"]
 
 
 @pytest.mark.parametrize(
