@@ -17,6 +17,7 @@ Celery worker), built by the exchange e2e's own set-up; 集美区 receives it.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import re
 import time
 from pathlib import Path
@@ -241,6 +242,36 @@ def _phone_world(media_root: Path) -> dict:
         draft_task = HumanTask.objects.get(instance_id=document.process_instance_id, element_id="Task_Draft")
         unit_template = UnitTemplate.objects.order_by("pk").first()
         world.update(task=draft_task.pk, unit_template=unit_template.pk)
+        # 档案: an archived 通知 and phone_all's request to borrow it (the loan page's sample).
+        from oa.archive.actions import do_request_loan
+
+        everyone = User.objects.get(username="phone_all")
+        filed = documents.do_create_outgoing(
+            acting_user=everyone,
+            fields={"title": "关于手机端档案借阅的通知", "doc_type": "通知", "body_html": "<p>正文。</p>"},
+        )
+        Document.objects.filter(pk=filed.pk).update(
+            state=Document.State.DONE,
+            issued_date=datetime.date(2012, 3, 1),
+            doc_number=f"厦府办〔2012〕{filed.pk}号",
+        )
+        filed.refresh_from_db()
+        documents.do_archive_document(filed, acting_user=everyone, retention="D10")
+        loan = do_request_loan(acting_user=everyone, documents=[filed.pk], purpose="手机端查阅", days=7)
+        world["loan"] = loan.pk
+        # 信息发布: a published 通知公告 (the detail, edit and receipts pages' sample).
+        from oa.notices import actions as notices
+        from oa.notices.models import Column
+
+        column = Column.objects.order_by("pk").first()
+        column.publishers.add(everyone)
+        notice = notices.do_create_notice(
+            column,
+            acting_user=everyone,
+            fields={"title": "关于手机端信息发布的通知", "body_html": "<p>正文。</p>", "audience_all": True},
+        )
+        notices.do_publish_notice(notice, acting_user=everyone)
+        world["notice"] = notice.pk
     connection.set_schema_to_public()
     world["library_template"] = Template.objects.order_by("pk").first().pk
     with override_media(media_root), schema_context("jmqu"):
@@ -333,6 +364,10 @@ def test_every_route_fits_a_phone(browser, live_platform, phone_world):
         "documents-register": [{"direction": "outgoing"}, {"direction": "incoming"}],
         "exchange-envelope": [{"id": phone_world["envelope"]}],
         "portal-task": [{"id": phone_world["task"]}],
+        "archive-loan": [{"id": phone_world["loan"]}],
+        "notices-detail": [{"id": phone_world["notice"]}],
+        "notices-edit": [{"id": phone_world["notice"]}],
+        "notices-receipts": [{"id": phone_world["notice"]}],
         "not-found": [{"pathMatch": ["no-such-page"]}],
     }
     # A task is seen by who handled it: 文书 drafted the 通知.
@@ -398,7 +433,7 @@ def test_every_route_fits_a_phone(browser, live_platform, phone_world):
             label = f"{route['name']}{'-' + route['path'].rsplit('/', 1)[-1] if route['name'] == 'documents-register' else ''}"
             problems += check_phone(page, f"{route['name']} {route['path']} as {username}", route["name"])
             shoot(page, label)
-        assert opened >= len(routes) - 1
+        assert opened >= len(routes) - 1, problems
 
         # The drawers: the portal's menu (from the tab bar's 更多), 单位管理's, the console's.
         portal = page_for(unit, "phone_all")

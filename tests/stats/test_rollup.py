@@ -106,3 +106,25 @@ def test_statistics_never_break_the_action_that_triggers_them(
         sign_in(SIMING, "admin")  # still signs in
     assert callbacks
     assert not UnitDay.objects.filter(unit__code=SIMING, day=timezone.localdate()).exists()
+
+
+def test_notices_published_by_the_unit_are_counted(db):
+    from oa.notices import actions as notices
+    from oa.notices.models import Column
+    from tests.conftest import user_in
+
+    admin = user_in(SIMING, "admin")
+    with schema_context(SIMING), transaction.atomic():
+        column = Column.objects.order_by("pk").first()
+        column.publishers.add(admin)
+        for title in ("关于春节放假的通知", "关于开展安全检查的通知"):
+            notice = notices.do_create_notice(
+                column,
+                acting_user=admin,
+                fields={"title": title, "body_html": "<p>正文。</p>", "audience_all": True},
+            )
+            notices.do_publish_notice(notice, acting_user=admin)
+    connection.set_schema_to_public()
+    today = timezone.localdate()
+    rollup(today, today, codes=[SIMING])
+    assert row(SIMING)["notices"] == 2
