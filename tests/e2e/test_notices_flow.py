@@ -136,6 +136,11 @@ def test_publish_read_receipts_remind_and_publish_to_the_district_offices(
     shot("departments")
     page.get_by_test_id("notice-title-input").click()  # close the tree
     shot("editor")
+    # 钱会计 of 财务科 is signed in meanwhile, on the portal home: the bell is live.
+    reader_context = page.context.browser.new_context(viewport={"width": 1366, "height": 860}, locale="zh-CN")
+    reader = reader_context.new_page()
+    sign_in(reader, url("siming"), "nt_fin", PASSWORD)
+    expect(reader.get_by_test_id("notification-bell")).to_have_attribute("data-live", "yes", timeout=15_000)
     page.get_by_test_id("notice-save-publish").click()
     expect(page).to_have_url(re.compile(r"/portal/notices/\d+$"))
     notice_id = int(page.url.rsplit("/", 1)[1])
@@ -143,6 +148,10 @@ def test_publish_read_receipts_remind_and_publish_to_the_district_offices(
     expect(page.get_by_test_id("notice-audience")).to_have_text("财务科、人事科")
     expect(page.get_by_test_id("notice-counts")).to_have_text("已读 0 人，未读 3 人")
     shot("published")
+    # Without a reload, the socket brings the notice to 钱会计's bell.
+    expect(reader.locator(".oa-live-notification")).to_contain_text(TITLE, timeout=15_000)
+    Shots(reader, "notices-reader")("bell-live")
+    reader_context.close()
 
     # 2. 钱会计 of 财务科: the unread badge, the item, read; the badge goes.
     page.context.clear_cookies()

@@ -24,7 +24,16 @@ def test_the_library_lists_templates_by_kind(provider, django_assert_max_num_que
         response = provider.get("/api/templates/?kind=flow")
     assert response.status_code == 200
     body = response.json()
-    assert [t["code"] for t in body] == ["fawen", "leave", "meeting", "notice", "seal", "shouwen", "vehicle"]
+    assert [t["code"] for t in body] == [
+        "fawen",
+        "jieyue",
+        "leave",
+        "meeting",
+        "notice",
+        "seal",
+        "shouwen",
+        "vehicle",
+    ]
     assert body[0] | {"id": 0, "created_at": "", "updated_at": ""} == {
         "id": 0,
         "kind": "flow",
@@ -40,7 +49,7 @@ def test_the_library_lists_templates_by_kind(provider, django_assert_max_num_que
         "created_at": "",
         "updated_at": "",
     }
-    assert len(provider.get("/api/templates/").json()) == 21
+    assert len(provider.get("/api/templates/").json()) == 22
 
 
 def test_a_template_shows_its_versions_and_a_versions_content(provider):

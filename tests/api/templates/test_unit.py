@@ -32,7 +32,7 @@ def test_the_unit_admin_lists_the_units_templates(siming_admin, django_assert_ma
         response = siming_admin.get("/api/templates/")
     assert response.status_code == 200
     body = response.json()
-    assert len(body) == 19
+    assert len(body) == 20
     leave = next(t for t in body if (t["kind"], t["code"]) == ("flow", "leave"))
     assert (leave["parent_version"], leave["latest_version"], leave["upgrade_available"]) == (1, 1, False)
     assert [t["code"] for t in siming_admin.get("/api/templates/?kind=numbering").json()] == [
