@@ -242,6 +242,12 @@ def _phone_world(media_root: Path) -> dict:
         draft_task = HumanTask.objects.get(instance_id=document.process_instance_id, element_id="Task_Draft")
         unit_template = UnitTemplate.objects.order_by("pk").first()
         world.update(task=draft_task.pk, unit_template=unit_template.pk)
+        # Someone whose password was reset: the forced change page (/password) is theirs.
+        from oa.core.models import Account
+
+        if not User.objects.filter(username="phone_pw").exists():
+            create_staff(username="phone_pw", display_name="待改密码", password=PASSWORD, roles=[])
+        Account.objects.filter(user__username="phone_pw").update(must_change_password=True)
         # 档案: an archived 通知 and phone_all's request to borrow it (the loan page's sample).
         from oa.archive.actions import do_request_loan
 
@@ -371,7 +377,7 @@ def test_every_route_fits_a_phone(browser, live_platform, phone_world):
         "not-found": [{"pathMatch": ["no-such-page"]}],
     }
     # A task is seen by who handled it: 文书 drafted the 通知.
-    openers = {"portal-task": "clerk"}
+    openers = {"portal-task": "clerk", "password": "phone_pw"}
     # Who opens what: the first of these a route lets in (the 三员 are separate people).
     unit_people = ["phone_all", "clerk", "secadmin", "auditor"]
     problems: list[str] = []
@@ -433,7 +439,8 @@ def test_every_route_fits_a_phone(browser, live_platform, phone_world):
             label = f"{route['name']}{'-' + route['path'].rsplit('/', 1)[-1] if route['name'] == 'documents-register' else ''}"
             problems += check_phone(page, f"{route['name']} {route['path']} as {username}", route["name"])
             shoot(page, label)
-        assert opened >= len(routes) - 1, problems
+        unopened = [p for p in problems if "may open it" in p]
+        assert opened >= len(routes) - 1, unopened or problems
 
         # The drawers: the portal's menu (from the tab bar's 更多), 单位管理's, the console's.
         portal = page_for(unit, "phone_all")
