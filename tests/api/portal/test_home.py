@@ -41,7 +41,7 @@ def test_the_home_page_shows_my_todo_notifications_and_deadlines(cast):
     review = start_flow(cast)
     secretary = HostClient(SIMING).login_as("secretary")
     home = sections(secretary)
-    assert list(home)[:3] == ["todo", "notifications", "calendar"]
+    assert list(home)[:4] == ["todo", "notices", "notifications", "calendar"]
     todo = home["todo"]
     assert todo["count"] == 1
     assert (
@@ -84,10 +84,10 @@ def test_a_module_registers_a_section_and_it_appears_in_order(cast):
             return None
         return SectionData(items=[Item(key="x", title="登记的栏目", link="/portal/x")], count=1)
 
-    register_section("test_hello", "测试栏目", "Test", load=hello, order=15)
+    register_section("test_hello", "测试栏目", "Test", load=hello, order=17)
     try:
         home = sections(HostClient(SIMING).login_as("clerk"))
-        assert list(home)[:3] == ["todo", "test_hello", "notifications"]
+        assert list(home)[:4] == ["todo", "notices", "test_hello", "notifications"]
         assert home["test_hello"]["items"][0]["title"] == "登记的栏目"
         # None: not shown to this person.
         assert "test_hello" not in sections(HostClient(SIMING).login_as("auditor"))
@@ -116,3 +116,45 @@ def test_the_home_page_costs_the_same_for_many_tasks_and_notifications(cast):
     with CaptureQueriesContext(connection) as many:
         sections(clerk)
     assert len(many) == len(few)
+
+
+def test_the_latest_notices_with_unread_marks_and_only_for_their_audience(cast):
+    from oa.directory.models import Department
+    from oa.notices import actions as notices
+    from oa.notices.models import Column, Notice
+
+    with schema_context(SIMING), transaction.atomic():
+        column = Column.objects.order_by("pk").first()
+        column.publishers.add(cast.clerk)
+        department = Department.objects.get(staff__user=cast.secretary)
+        notice = notices.do_create_notice(
+            column,
+            acting_user=cast.clerk,
+            fields={
+                "title": "关于报送年度总结的通知",
+                "body_html": "<p>正文。</p>",
+                "audience_departments": [department.pk],
+            },
+        )
+        notices.do_publish_notice(notice, acting_user=cast.clerk)
+        outsider = next(
+            u for u in (cast.director, cast.deputy, cast.auditor)
+            if not Department.objects.filter(pk=department.pk, staff__user=u).exists()
+        )  # fmt: skip
+    secretary = HostClient(SIMING).login_as("secretary")
+    section = sections(secretary)["notices"]
+    assert section["count"] == 1 and section["more_link"] == "/portal/notices"
+    item = section["items"][0]
+    assert (item["title"], item["unread"], item["link"]) == (
+        "关于报送年度总结的通知",
+        True,
+        f"/portal/notices/{notice.pk}",
+    )
+    with schema_context(SIMING), transaction.atomic():
+        notices.do_mark_read(Notice.objects.get(pk=notice.pk), acting_user=cast.secretary)
+    section = sections(secretary)["notices"]
+    assert section["count"] == 0 and section["items"][0]["unread"] is False
+    other = HostClient(SIMING).login_as(outsider.username)
+    assert "关于报送年度总结的通知" not in [
+        i["title"] for i in sections(other).get("notices", {}).get("items", [])
+    ]
