@@ -86,15 +86,17 @@ def _notices(reader_id: int) -> float:
             """,
             {"column": column.pk, "total": NOTICES},
         )
-        # Receipts: the reader for 1 in 20 of the department items (90 % read), someone else for the rest.
+        # Receipts, as publishing writes them: the reader's for every whole-unit item and 1 in 20
+        # of the department ones (90 % read), someone else's for the other department items.
         cursor.execute(
             """
             INSERT INTO notices_noticerecipient (notice_id, user_id, read_at, remind_count)
             SELECT n.id,
-                   CASE WHEN n.id %% 20 = 0 THEN %(reader)s
+                   CASE WHEN n.audience_all OR n.id %% 20 = 0 THEN %(reader)s
                         ELSE (%(ids)s::bigint[])[1 + n.id %% cardinality(%(ids)s::bigint[])] END,
-                   CASE WHEN n.id %% 200 = 0 THEN NULL ELSE now() END, 0
-            FROM notices_notice n WHERE NOT n.audience_all AND n.identifier LIKE 'bench%%'
+                   CASE WHEN n.id %% 10 = 0 AND NOT n.audience_all THEN NULL
+                        WHEN n.id %% 100 = 0 THEN NULL ELSE now() END, 0
+            FROM notices_notice n WHERE n.identifier LIKE 'bench%%'
             """,
             {"reader": reader_id, "ids": ids},
         )

@@ -100,6 +100,10 @@ class Notice(models.Model):
                 name="notice_unit_wide",
                 condition=Q(audience_all=True, state="published"),
             ),
+            # The few pinned items (置顶), read on every portal home (queries.latest_for_reader).
+            models.Index(
+                fields=["-published_at"], name="notice_pinned", condition=Q(pinned=True, state="published")
+            ),
             GinIndex(fields=["search_vector"], name="notice_search"),
         ]
 

@@ -4,14 +4,14 @@ pinned first, with unread marks and the unread count."""
 from __future__ import annotations
 
 from oa.notices.notifying import link_of
-from oa.notices.queries import NoticeFilters, list_for_reader, unread_count
+from oa.notices.queries import latest_for_reader, unread_count
 from oa.portal.sections import HomeContext, Item, SectionData, register_section
 
 LIST_SIZE = 6
 
 
 def latest_notices(ctx: HomeContext) -> SectionData:
-    rows = list_for_reader(ctx.user, NoticeFilters(), now=ctx.now)[:LIST_SIZE]
+    rows = latest_for_reader(ctx.user, LIST_SIZE, now=ctx.now)
     return SectionData(
         items=[
             Item(
