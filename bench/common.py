@@ -8,6 +8,7 @@ import re
 import statistics
 import subprocess
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -91,6 +92,18 @@ def git_rev() -> str:
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+def timed(fn, samples: int, warmup: int = 10) -> list[float]:
+    """Milliseconds of each of `samples` calls of `fn`, after `warmup` calls (caches, connection)."""
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
 
 
 def percentile(values: list[float], p: float) -> float:

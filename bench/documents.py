@@ -38,7 +38,7 @@ import uuid
 from datetime import datetime, timedelta
 from html import escape
 
-from bench.common import machine, median, percentile, write_section
+from bench.common import machine, median, percentile, timed, write_section
 from bench.documents_corpus import (
     COPY_TO,
     DEPARTMENT_LOAD,
@@ -793,17 +793,6 @@ def _check_sample(rng: random.Random, count: int = 200) -> int:
     return len(ids)
 
 
-def _timed(fn, samples: int, warmup: int = WARMUP) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(samples):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
 def _client(user):
     from django.conf import settings
     from django.test import Client
@@ -955,12 +944,12 @@ def measure(loaded: dict) -> str:
     results = []
     for group, label, who, path in rows:
         if group == "pdf":
-            ms = _timed(lambda path=path: call_raw("head", path), PDF_SAMPLES, warmup=2)
+            ms = timed(lambda path=path: call_raw("head", path), PDF_SAMPLES, warmup=2)
             results.append((group, label, who, path, 1, ms))
             print(f"  {label}: median {median(ms):.1f} ms, p95 {percentile(ms, 95):.1f} ms", flush=True)
             continue
         first = call(who, path)
-        ms = _timed(lambda who=who, path=path: call(who, path), SAMPLES)
+        ms = timed(lambda who=who, path=path: call(who, path), SAMPLES, warmup=WARMUP)
         results.append((group, label, who, path, (first["count"], first.get("count_exact", True)), ms))
         print(
             f"  {label}: {first['count']} rows{'' if first.get('count_exact', True) else ' (not exact)'}, median {median(ms):.1f} ms, p95 {percentile(ms, 95):.1f} ms",

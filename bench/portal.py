@@ -14,7 +14,7 @@ import os
 import random
 import time
 
-from bench.common import machine, median, percentile, write_section
+from bench.common import machine, median, percentile, timed, write_section
 
 UNIT = "ptbench"
 NOTIFICATIONS, READER_NOTIFICATIONS, READER_UNREAD = 500_000, 5_000, 500
@@ -105,17 +105,6 @@ def _notices(reader_id: int) -> float:
     return time.perf_counter() - start
 
 
-def _timed(fn, samples: int) -> list[float]:
-    for _ in range(10):
-        fn()
-    out = []
-    for _ in range(samples):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
 def run() -> str:
     import django
 
@@ -168,7 +157,7 @@ def run() -> str:
         return response
 
     sections = [s["code"] for s in home().json()["sections"]]
-    ms = _timed(home, SAMPLES)
+    ms = timed(home, SAMPLES)
     p95 = percentile(ms, 95)
     body = f"""
 ## Portal home (issue 14)

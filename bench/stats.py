@@ -13,18 +13,7 @@ import os
 import random
 import time
 
-from bench.common import machine, median, percentile, write_section
-
-
-def _timed(fn, samples: int) -> list[float]:
-    for _ in range(3):
-        fn()
-    out = []
-    for _ in range(samples):
-        t0 = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
+from bench.common import machine, median, percentile, timed, write_section
 
 
 def run() -> str:
@@ -124,8 +113,8 @@ def run() -> str:
         ("per-unit table, page 1 by 登录次数", call("/api/stats/units/", {"ordering": "-logins"})),
         ("per-unit table, a year, page 10", call("/api/stats/units/", {"period": "month", "page": 10})),
     ]
-    results = [(name, _timed(fn, samples)) for name, fn in measures]
-    export_ms = _timed(call("/api/stats/units/export/", {"period": "month"}), 5)
+    results = [(name, timed(fn, samples, warmup=3)) for name, fn in measures]
+    export_ms = timed(call("/api/stats/units/export/", {"period": "month"}), 5, warmup=3)
 
     real = Unit.objects.get(code="statsreal")
     t0 = time.perf_counter()

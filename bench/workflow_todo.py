@@ -14,7 +14,7 @@ import random
 import time
 import uuid
 
-from bench.common import machine, median, percentile, write_section
+from bench.common import machine, median, percentile, timed, write_section
 
 UNIT = "wfbench"
 STAFF, DEPARTMENTS, ROLES = 300, 10, 5
@@ -113,17 +113,6 @@ def _populate(rng: random.Random):
     return users[0]
 
 
-def _timed(fn, samples: int) -> list[float]:
-    for _ in range(10):  # warm caches and the connection
-        fn()
-    out = []
-    for _ in range(samples):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
 def run(units: int | None = None) -> str:
     import django
 
@@ -174,8 +163,8 @@ def run(units: int | None = None) -> str:
         with schema_context(UNIT):
             TaskListItemSerializer(open_tasks_for(reader)[:50], many=True).data  # noqa: B018
 
-    api_ms = _timed(api_call, SAMPLES)
-    query_ms = _timed(query_and_serialize, SAMPLES)
+    api_ms = timed(api_call, SAMPLES)
+    query_ms = timed(query_and_serialize, SAMPLES)
     bitmap = "BitmapOr" in plan and "Seq Scan on workflow_humantask" not in plan
     body = f"""
 ## To-do list (issue 3)
