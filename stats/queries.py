@@ -45,17 +45,21 @@ def _rows(window: Window, *, unit_ids=None, kind: str = ""):
     return rows
 
 
-def _levels_at(day: datetime.date, *, unit_ids=None, kind: str = "") -> dict[str, int]:
-    """Each level (用户数) summed over units, each unit at its last row on or before `day` (within
-    the 31 days before it: the beat job writes every unit's row every few minutes)."""
+def _last_rows(day: datetime.date, *, unit_ids=None, kind: str = ""):
+    """Each unit's last row on or before `day` (within the 31 days before it: the beat job
+    writes every unit's row every few minutes): where the levels (用户数) are read."""
     rows = UnitDay.objects.filter(day__lte=day, day__gt=day - datetime.timedelta(days=31))
     if unit_ids is not None:
         rows = rows.filter(unit_id__in=list(unit_ids))
     if kind:
         rows = rows.filter(unit__kind=kind)
-    latest = rows.order_by("unit_id", "-day").distinct("unit_id").values_list(*LEVELS)
+    return rows.order_by("unit_id", "-day").distinct("unit_id")
+
+
+def _levels_at(day: datetime.date, *, unit_ids=None, kind: str = "") -> dict[str, int]:
+    """Each level summed over units, each unit at its last row on or before `day`."""
     totals = [0] * len(LEVELS)
-    for values in latest:
+    for values in _last_rows(day, unit_ids=unit_ids, kind=kind).values_list(*LEVELS):
         for n, value in enumerate(values):
             totals[n] += value
     return dict(zip(LEVELS, totals, strict=True))
@@ -178,14 +182,7 @@ def per_unit(
         .annotate(**{f: Sum(f) for f in FLOWS})
         .order_by()
     }
-    last = dict(
-        UnitDay.objects.filter(
-            unit_id__in=ids, day__lte=window.last, day__gt=window.last - datetime.timedelta(days=31)
-        )
-        .order_by("unit_id", "-day")
-        .distinct("unit_id")
-        .values_list("unit_id", "users")
-    )
+    last = dict(_last_rows(window.last, unit_ids=ids).values_list("unit_id", "users"))
     rows = [
         {**u, **{f: (sums.get(u["id"]) or {}).get(f) or 0 for f in FLOWS}, "users": last.get(u["id"], 0)}
         for u in units
